@@ -12,27 +12,27 @@ from slrflow.errors import SlrflowError
 
 __all__ = ["main"]
 
-# subcommand name -> module under slrflow.cli; imported lazily so `slrflow import` does not load scikit-learn.
-SUBCOMMANDS: dict[str, str] = {
-    "import": "import_",
-    "dedup": "dedup",
-    "decisions": "decisions",
-    "rank": "rank",
-    "simulate": "simulate",
-    "fulltext": "fulltext",
-    "match-fulltext": "match_fulltext",
-    "extraction": "extraction",
-    "prisma": "prisma",
-    "audit": "audit",
-    "serve": "serve",
-}
+# Modules under slrflow.cli, one per subcommand; each imports its heavy libraries inside run().
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "import_",
+    "dedup",
+    "decisions",
+    "rank",
+    "simulate",
+    "fulltext",
+    "match_fulltext",
+    "extraction",
+    "prisma",
+    "audit",
+    "serve",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="slrflow", description=__doc__)
     parser.add_argument("--version", action="version", version=f"slrflow {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, module_name in SUBCOMMANDS.items():
+    for module_name in SUBCOMMAND_MODULES:
         try:
             module = importlib.import_module(f"slrflow.cli.{module_name}")
         except ModuleNotFoundError as error:
