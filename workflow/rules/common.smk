@@ -1,0 +1,73 @@
+import glob
+import os
+import shlex
+from pathlib import Path
+
+from snakemake.utils import validate
+
+import slrflow
+
+validate(config, schema="../schemas/config.schema.yaml")
+
+# Rules run `python -m slrflow` from this workflow's own tree, in the project's venv or a conda env alike.
+WORKFLOW_DIR = Path(workflow.basedir).parent
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(WORKFLOW_DIR), os.environ.get("PYTHONPATH")])
+)
+SLRFLOW = "python -m slrflow"
+# Library changes alone do not make Snakemake rerun a rule; the version in params does.
+SLRFLOW_VERSION = slrflow.__version__
+SEARCHES = {search["name"]: search for search in config["searches"]}
+OTHER_SOURCES = {source["name"]: source for source in config["other_sources"]}
+SOURCES = {**SEARCHES, **OTHER_SOURCES}
+FULLTEXT_DIR = config["fulltext"]["directory"]
+
+
+localrules:
+    all,
+
+
+def source_files():
+    return [SOURCES[name]["file"] for name in SOURCES]
+
+
+def source_databases():
+    return [SOURCES[name].get("database", name) for name in SOURCES]
+
+
+def decision_logs(stage):
+    """Every reviewer's log for a stage; the rule reruns when a log changes or a new one appears."""
+    return sorted(glob.glob(f"screening/{stage}/*.csv"))
+
+
+def screening_inputs():
+    files = decision_logs("title_abstract") + decision_logs("full_text")
+    return files + [
+        path for path in ["screening/resolutions.csv"] if Path(path).exists()
+    ]
+
+
+def duplicate_overrides():
+    path = "screening/duplicates.csv"
+    return [path] if Path(path).exists() else []
+
+
+def pdf_stems():
+    return sorted(Path(path).stem for path in glob.glob(f"{FULLTEXT_DIR}/*.pdf"))
+
+
+def all_outputs():
+    return [
+        "results/screening/queue.csv",
+        "results/fulltext/extraction.csv",
+        "results/prisma/flow_diagram.png",
+    ]
+
+
+def review_query():
+    """The text the ranker starts from before it has both includes and excludes to learn from."""
+    review = config["review"]
+    eligibility = review.get("eligibility", {})
+    return " ".join(
+        [review["title"], review["question"], *eligibility.get("include", [])]
+    )

@@ -1,0 +1,5 @@
+import sys
+
+from slrflow.cli import main
+
+sys.exit(main())
