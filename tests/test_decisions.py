@@ -63,7 +63,7 @@ def test_full_text_exclusion_needs_a_configured_reason(tmp_path):
 
 def test_unknown_reviewer_file_is_refused(tmp_path):
     path = log(tmp_path, "zoe", f"{A},include,,zoe,2024-06-03T10:15:00+00:00,")
-    with pytest.raises(DecisionLogError, match="not in config screening.reviewers"):
+    with pytest.raises(DecisionLogError, match=r"not in config screening\.reviewers"):
         read_log(path, stage="title_abstract", reviewers=["asha", "ben"])
 
 

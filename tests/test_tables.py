@@ -8,7 +8,7 @@ def test_round_trip_joins_lists_and_is_byte_stable(tmp_path):
     path = tmp_path / "t.csv"
     write_table(path, rows, ["record_id", "authors", "year"])
     first = path.read_bytes()
-    assert first == b"record_id,authors,year\nr1,\"Carr, S.; Robbins, D.\",2009\n"
+    assert first == b'record_id,authors,year\nr1,"Carr, S.; Robbins, D.",2009\n'
     assert split_list(read_table(path)[0]["authors"]) == ["Carr, S.", "Robbins, D."]
     write_table(path, rows, ["record_id", "authors", "year"])
     assert path.read_bytes() == first
