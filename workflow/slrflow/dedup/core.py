@@ -1,0 +1,201 @@
+"""Deduplication end to end: rows in, clusters, merged records and an audit trail of matches out."""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from slrflow.dedup.blocking import candidate_pairs
+from slrflow.dedup.clustering import Edge, cluster
+from slrflow.dedup.merge import merge_rows, rank_key
+from slrflow.dedup.normalise import Normalised, normalise_record
+from slrflow.dedup.overrides import Override, current_overrides
+from slrflow.dedup.similarity import compare, conflict
+from slrflow.identity import record_id as content_record_id
+from slrflow.tables import split_list
+
+__all__ = ["DedupResult", "deduplicate"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class DedupResult:
+    """One entry per input row in `cluster_ids` and `match_reasons`; one merged record per cluster."""
+
+    record_ids: list[str]
+    cluster_ids: list[str]
+    match_reasons: list[str]
+    records: list[dict[str, object]]
+    matches: list[dict[str, object]]
+    blocked: list[dict[str, object]] = field(default_factory=list)
+    ignored_overrides: list[tuple[Override, str]] = field(default_factory=list)
+
+
+def deduplicate(
+    rows: Sequence[Mapping[str, str]],
+    *,
+    overrides: Sequence[Override] = (),
+    progress: Progress | None = None,
+) -> DedupResult:
+    """Cluster rows that describe the same study. Rows sharing a record_id are one record; an empty record_id
+    is computed from the content (slrflow.identity)."""
+    say = progress or (lambda message: None)
+    ids = [(row.get("record_id") or "").strip() or content_record_id(row) for row in rows]
+
+    # Rows sharing a record_id are one node, ordered by id so nothing depends on row order.
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for index, rid in enumerate(ids):
+        rows_of[rid].append(index)
+    node_ids = sorted(rows_of)
+    node_of = {rid: k for k, rid in enumerate(node_ids)}
+    node_rows = [sorted(rows_of[rid], key=lambda i: rank_key(rows[i])) for rid in node_ids]
+    node_records = [merge_rows([rows[i] for i in members]) for members in node_rows]
+    for rid, record in zip(node_ids, node_records, strict=True):
+        record["record_id"] = rid
+    norms = [normalise_record(record) for record in node_records]  # type: ignore[arg-type]
+    say(f"normalised {len(rows)} rows ({len(node_ids)} distinct record_ids)")
+
+    current = current_overrides(list(overrides))
+    ignored: list[tuple[Override, str]] = []
+    forced: list[Edge] = []
+    cannot: list[tuple[int, int]] = []
+    in_override: set[int] = set()
+    for override in current.values():
+        a, b = node_of.get(override.record_id_a), node_of.get(override.record_id_b)
+        if a is None or b is None:
+            ignored.append((override, "record_id not in the input"))
+            continue
+        in_override.update((a, b))
+        if override.decision == "same":
+            who = f" by {override.reviewer}" if override.reviewer else ""
+            forced.append(Edge(a, b, f"reviewer: same{who}", 1.0, forced=True))
+        else:
+            cannot.append((a, b))
+
+    # Identical records (same title, authors, year, journal, volume, page, DOI) need only one comparison.
+    leader = list(range(len(norms)))
+    first_with: dict[tuple, int] = {}
+    identical: list[Edge] = []
+    for k, norm in enumerate(norms):
+        if not norm.title or k in in_override:
+            continue
+        key = _identity_key(norm)
+        if key in first_with:
+            leader[k] = first_with[key]
+            identical.append(Edge(first_with[key], k, "identical", 1.0))
+        else:
+            first_with[key] = k
+    leaders = [k for k in range(len(norms)) if leader[k] == k]
+    say(f"{len(leaders)} records to compare after collapsing identical ones")
+
+    pairs = candidate_pairs([norms[k] for k in leaders])
+    say(f"{len(pairs)} candidate pairs from blocking")
+    matched: list[Edge] = []
+    for x, y in pairs:
+        a, b = leaders[x], leaders[y]
+        found = compare(norms[a], norms[b])
+        if found is not None:
+            matched.append(Edge(a, b, found.reason, found.score))
+    say(f"{len(matched)} matching pairs")
+
+    cache: dict[tuple[int, int], str | None] = {}
+
+    def leader_conflict(i: int, j: int) -> str | None:
+        li, lj = leader[i], leader[j]
+        if li == lj:
+            return None
+        key = (li, lj) if li < lj else (lj, li)
+        if key not in cache:
+            cache[key] = conflict(norms[li], norms[lj])
+        return cache[key]
+
+    clustering = cluster(
+        len(norms), [*forced, *identical, *matched], order_key=node_ids, conflict=leader_conflict, cannot_link=cannot
+    )
+    for edge, reason in clustering.blocked:
+        if edge.forced:
+            ignored.append((_override_of(current, node_ids, edge), f"not applied: {reason}"))
+
+    # Representative: the most complete record of each cluster; ties go to the smallest record_id.
+    groups: dict[int, list[int]] = defaultdict(list)
+    for k, root in enumerate(clustering.labels):
+        groups[root].append(k)
+    representative: dict[int, int] = {}
+    for root, members in groups.items():
+        representative[root] = min(members, key=lambda k: (-norms[k].filled, -norms[k].size, node_ids[k]))
+
+    reason_of = _attachment_reasons(len(norms), clustering.applied, representative.values())
+    cluster_ids = [""] * len(rows)
+    reasons = [""] * len(rows)
+    for k, root in enumerate(clustering.labels):
+        cid = node_ids[representative[root]]
+        for position, i in enumerate(node_rows[k]):
+            cluster_ids[i] = cid
+            reasons[i] = "same record_id" if position and not reason_of[k] else reason_of[k]
+    for k in representative.values():
+        for position, i in enumerate(node_rows[k]):
+            reasons[i] = "representative" if position == 0 else "same record_id"
+
+    merged = []
+    for root in sorted(groups, key=lambda r: node_ids[representative[r]]):
+        rep = representative[root]
+        members = sorted(groups[root], key=lambda k: (k != rep, -norms[k].filled, -norms[k].size, node_ids[k]))
+        member_rows = [rows[i] for k in members for i in node_rows[k]]
+        record = merge_rows([node_records[k] for k in members])
+        record["record_id"] = node_ids[rep]
+        record["member_ids"] = [node_ids[k] for k in sorted(members, key=lambda k: node_ids[k])]
+        record["databases"] = sorted({db for row in member_rows for db in split_list(row.get("database") or "")})
+        record["n_members"] = len(member_rows)
+        merged.append(record)
+
+    def audit(edge: Edge, status: str) -> dict[str, object]:
+        a, b = sorted((node_ids[edge.a], node_ids[edge.b]))
+        return {"record_id_a": a, "record_id_b": b, "reason": edge.reason, "score": edge.score, "status": status}
+
+    matches = [audit(edge, "merged") for edge in clustering.applied]
+    matches += [audit(edge, "within") for edge in clustering.within]
+    matches.sort(key=lambda m: (str(m["record_id_a"]), str(m["record_id_b"])))
+    blocked = [{**audit(edge, "blocked"), "blocked_by": reason} for edge, reason in clustering.blocked]
+    say(f"{len(groups)} clusters from {len(rows)} rows")
+    return DedupResult(ids, cluster_ids, reasons, merged, matches, blocked, ignored)
+
+
+def _identity_key(norm: Normalised) -> tuple:
+    return (
+        norm.title,
+        tuple(sorted(norm.authors)),
+        norm.year,
+        norm.journal_text,
+        norm.volume,
+        norm.page,
+        norm.doi,
+        norm.markers,
+    )
+
+
+def _attachment_reasons(n: int, applied: Sequence[Edge], roots: object) -> list[str]:
+    """For each node, the reason of the merge that attached it, found walking out from the representative."""
+    adjacent: dict[int, list[Edge]] = defaultdict(list)
+    for edge in applied:
+        adjacent[edge.a].append(edge)
+        adjacent[edge.b].append(edge)
+    reason = [""] * n
+    for root in roots:  # type: ignore[attr-defined]
+        seen = {root}
+        queue = deque([root])
+        while queue:
+            node = queue.popleft()
+            for edge in adjacent[node]:
+                other = edge.b if edge.a == node else edge.a
+                if other not in seen:
+                    seen.add(other)
+                    reason[other] = f"{edge.reason} {edge.score:.2f}"
+                    queue.append(other)
+    return reason
+
+
+def _override_of(current: Mapping[tuple[str, str], Override], node_ids: Sequence[str], edge: Edge) -> Override:
+    a, b = sorted((node_ids[edge.a], node_ids[edge.b]))
+    return current[(a, b)]

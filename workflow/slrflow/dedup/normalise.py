@@ -1,0 +1,229 @@
+"""Field normalisation for duplicate detection: each record reduced to the keys the comparisons use.
+
+Normalisation is deliberately lossy in ways that differ between databases (case, punctuation, accents, resolver
+prefixes, abbreviated journal names, '202-30' against '202-230') and deliberately keeps what tells two studies
+apart (numbers in titles, erratum or reply markers, volume and first page).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from slrflow.identity import normalise_doi, normalise_text
+
+__all__ = [
+    "Normalised",
+    "author_tokens",
+    "doi_is_suffix_variant",
+    "first_page",
+    "journal_segments",
+    "normalise_record",
+    "title_markers",
+    "title_numbers",
+    "volume_key",
+    "year_of",
+]
+
+# MEDLINE and Ovid append notes such as "[Erratum appears in N Engl J Med 2009]" or "[Comment in: ...]" to the
+# article's own title: they say that a notice exists, not that this record is the notice.
+_ANNOTATION = re.compile(
+    r"\[\s*(?:erratum|comment|retraction|retracted|corrected|update|summary for patients|see also)\b[^\]]*(?:\]|$)",
+    re.IGNORECASE,
+)
+_LANGUAGE_TAG = re.compile(r"\[\s*(?:in\s+)?[A-Za-z]+(?:\s+and\s+[A-Za-z]+)?\s*\]\s*\.?\s*$")
+# Web of Science titles its errata "Original title (vol 360, pg 542, 2009)".
+_WOS_ERRATUM = re.compile(r"\(\s*vol\.?\s*\d+\s*,\s*pg\.?\s*\w+", re.IGNORECASE)
+_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "erratum",
+        re.compile(
+            r"\b(?:errat(?:um|a)|corrigend(?:um|a)|correction(?:s)?\s+(?:to|of)\s*:|author correction|"
+            r"publisher'?s note)\b|^\s*correction\s*[:.\-]",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "retraction",
+        re.compile(r"\b(?:retraction|retracted|withdrawn|expression of concern)\b", re.IGNORECASE),
+    ),
+    (
+        "reply",
+        re.compile(r"\b(?:in reply|reply|authors?'? response|response to|responds?)\b|^\s*re\s*:", re.IGNORECASE),
+    ),
+    (
+        "comment",
+        re.compile(
+            r"\b(?:comment(?:ary)? (?:on|to)|letter to the editor|editorial comment)\b|^\s*comment\s*[:.\-]",
+            re.IGNORECASE,
+        ),
+    ),
+)
+# Words after which a roman numeral is a number: "Part II", "type 2", "phase III", "study I".
+_ROMAN_CONTEXT = frozenset({"part", "phase", "type", "stage", "grade", "class", "study", "series", "section"})
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_DIGITS = re.compile(r"\d+")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
+_AUTHOR_NOISE = frozenset({"and", "et", "al", "jr", "sr", "nd", "rd", "th", "st", "van", "von", "der", "den", "de"})
+_INITIALS = re.compile(r"\b[A-Z]{1,3}\b")
+_JOURNAL_SPLIT = re.compile(r"[.:=(\[\]/]| - ")
+_JOURNAL_STOP = frozenset(
+    {"of", "the", "and", "for", "in", "on", "de", "la", "le", "et", "des", "der", "und", "a", "an", "du", "official"}
+)
+_MONTHS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
+_PAGE_TOKEN = re.compile(r"[a-z]*\d+[a-z]*")
+_SUPPLEMENT_SUFFIX = re.compile(r"^[./_\-](?:s|t|g|f|m|suppl|supp|sd|figure|table|fig)[\w.\-]*$")
+
+
+@dataclass(slots=True)
+class Normalised:
+    """The comparison keys of one record; empty strings, empty tuples and None mean 'missing'."""
+
+    record_id: str
+    doi: str
+    title: str
+    markers: frozenset[str]
+    numbers: tuple[str, ...]
+    authors: frozenset[str]
+    first_author: str
+    year: int | None
+    journal: tuple[tuple[str, ...], ...]
+    journal_text: str
+    volume: str
+    page: str
+    abstract: str
+    filled: int
+    size: int
+
+
+def normalise_record(row: Mapping[str, str]) -> Normalised:
+    """Reduce one input row (CONTRACT_FIELDS, values as strings) to its comparison keys."""
+    raw_title = row.get("title") or ""
+    title = clean_title(raw_title)
+    authors_raw = row.get("authors") or ""
+    tokens = author_tokens(authors_raw)
+    journal_raw = row.get("journal") or ""
+    fields = ("title", "abstract", "authors", "year", "journal", "doi", "volume", "number", "pages")
+    values = [(row.get(name) or "").strip() for name in fields]
+    return Normalised(
+        record_id=row.get("record_id") or "",
+        doi=normalise_doi(row.get("doi")),
+        title=title,
+        markers=title_markers(raw_title),
+        numbers=title_numbers(title),
+        authors=tokens,
+        first_author=_first_author(authors_raw),
+        year=year_of(row.get("year")),
+        journal=journal_segments(journal_raw),
+        journal_text=normalise_text(journal_raw),
+        volume=volume_key(row.get("volume")),
+        page=first_page(row.get("pages")),
+        abstract=normalise_text(row.get("abstract"))[:600],
+        filled=sum(1 for value in values if value),
+        size=sum(len(value) for value in values),
+    )
+
+
+def clean_title(title: str) -> str:
+    """The normalised title without database annotations or a trailing language tag such as '[German]'."""
+    text = _ANNOTATION.sub(" ", title)
+    for _ in range(2):
+        text = _LANGUAGE_TAG.sub("", text.strip())
+    return normalise_text(text)
+
+
+def title_markers(title: str) -> frozenset[str]:
+    """Which notice kinds (erratum, retraction, reply, comment) a title announces itself as."""
+    if not title:
+        return frozenset()
+    text = _ANNOTATION.sub(" ", title)
+    found = {name for name, pattern in _MARKERS if pattern.search(text)}
+    if _WOS_ERRATUM.search(text):
+        found.add("erratum")
+    return frozenset(found)
+
+
+def title_numbers(title: str) -> tuple[str, ...]:
+    """Numbers in a normalised title, roman numerals after 'part', 'type', ... read as digits; sorted."""
+    if not title:
+        return ()
+    numbers = [str(int(d)) for d in _DIGITS.findall(title)]
+    words = title.split()
+    for before, word in itertools.pairwise(words):
+        if before in _ROMAN_CONTEXT and word in _ROMAN:
+            numbers.append(str(_ROMAN[word]))
+    return tuple(sorted(numbers))
+
+
+def author_tokens(authors: str) -> frozenset[str]:
+    """Name words of an author list, whatever its form: 'Zuna, R E and Wang, S S', 'Adeli K.Lewis G. F.',
+    'Zuna, Rosemary E.; Wang, S.'. Initials are dropped, so 'R E' and 'Rosemary E.' give the same tokens."""
+    if not authors:
+        return frozenset()
+    text = _INITIALS.sub(" ", authors)
+    return frozenset(
+        word
+        for word in normalise_text(text).split()
+        if len(word) > 1 and not word.isdigit() and word not in _AUTHOR_NOISE
+    )
+
+
+def _first_author(authors: str) -> str:
+    for word in normalise_text(_INITIALS.sub(" ", authors)).split():
+        if len(word) > 1 and word not in _AUTHOR_NOISE and not word.isdigit():
+            return word
+    return ""
+
+
+def year_of(value: str | None) -> int | None:
+    match = _YEAR.search(value or "")
+    return int(match.group(1)) if match else None
+
+
+def journal_segments(journal: str) -> tuple[tuple[str, ...], ...]:
+    """A journal name split at '.', ':', '=', brackets; each segment as its significant words."""
+    if not journal:
+        return ()
+    segments = []
+    for part in _JOURNAL_SPLIT.split(journal):
+        words = tuple(w for w in normalise_text(part).split() if w not in _JOURNAL_STOP)
+        if words:
+            segments.append(words)
+    return tuple(segments[:3])
+
+
+def volume_key(volume: str | None) -> str:
+    """'16 (1) (no pagination)' -> '16'; '30A' -> '30a'; '' when there is no volume."""
+    if not volume:
+        return ""
+    match = _PAGE_TOKEN.search(volume.lower())
+    if not match:
+        return ""
+    return match.group(0).lstrip("0") or "0"
+
+
+def first_page(pages: str | None) -> str:
+    """The first page as a comparable token: '202-30' -> '202', 'S27' -> 's27', 'e001469' -> 'e1469'."""
+    if not pages:
+        return ""
+    text = pages.lower().replace("suppl", " ")
+    match = _PAGE_TOKEN.search(text)
+    if not match:
+        return ""
+    token = match.group(0)
+    # Spreadsheets turn '5-12' into '12-May': a month word means the pages are unreadable, not a page.
+    if any(month in text for month in _MONTHS) and re.search(r"\d+\s*-\s*[a-z]{3}", text):
+        return ""
+    head = re.match(r"[a-z]*", token).group(0)
+    digits = token[len(head) :]
+    return head + (digits.lstrip("0") or "0")
+
+
+def doi_is_suffix_variant(a: str, b: str) -> bool:
+    """Whether one DOI is the other plus a supplement, figure or table suffix ('.s001', '/suppl_file')."""
+    if a == b or not a or not b:
+        return False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return long.startswith(short) and bool(_SUPPLEMENT_SUFFIX.match(long[len(short) :]))

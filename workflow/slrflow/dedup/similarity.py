@@ -1,0 +1,223 @@
+"""Pairwise evidence: whether two records conflict, and whether they are the same bibliographic record.
+
+Two questions, asked separately:
+
+- `conflict(a, b)` names a reason why two records cannot be one study (different DOIs, years, volumes, first
+  pages, part numbers, one an erratum or reply and the other not). Clustering asks it of every pair it would put
+  together, so a chain of plausible matches cannot join records that contradict each other.
+- `compare(a, b)` decides a match from agreeing evidence and explains it ('doi', 'title+authors+year+pages').
+
+The rules are conservative: a false merge loses a study, a missed duplicate costs a reviewer a few seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+from rapidfuzz.fuzz import token_set_ratio
+
+from slrflow.dedup.normalise import Normalised, doi_is_suffix_variant
+
+__all__ = [
+    "Match",
+    "author_similarity",
+    "compare",
+    "conflict",
+    "journals_compatible",
+    "title_similarity",
+]
+
+# A title this short ('Eculizumab', 'Gateways to clinical trials') is shared by unrelated papers, so it needs
+# corroborating bibliographic detail (pages, or volume and journal) before it can match.
+SHORT_TITLE = 45
+TITLE_STRONG = 0.95
+TITLE_WEAK = 0.87
+# Below this, even records that agree otherwise are not put in one cluster (guards against chains drifting).
+TITLE_FLOOR = 0.75
+AUTHORS_AGREE = 0.75
+AUTHORS_FLOOR = 0.34
+ABSTRACT_AGREE = 90.0
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Why two records were judged the same: the agreeing fields and a score in [0, 1]."""
+
+    reason: str
+    score: float
+
+
+def title_similarity(a: str, b: str) -> float:
+    """Normalised Indel similarity of two normalised titles; a title cut short by a database still scores high."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    score = Indel.normalized_similarity(a, b)
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 50 and long.startswith(short):
+        score = max(score, TITLE_STRONG)
+    return score
+
+
+def author_similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Overlap coefficient of name words: a list truncated to 'et al.' or with full given names still agrees."""
+    if not a or not b:
+        return -1.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def journals_compatible(a: Normalised, b: Normalised) -> bool | None:
+    """Whether two journal names can name one journal ('New Engl J Med' and 'New England Journal of Medicine');
+    None when either is missing."""
+    if not a.journal or not b.journal:
+        return None
+    if a.journal_text == b.journal_text:
+        return True
+    for x in a.journal[:2]:
+        for y in b.journal[:2]:
+            if x == y or _abbreviates(x, y) or _abbreviates(y, x):
+                return True
+            if Indel.normalized_similarity(" ".join(x), " ".join(y)) >= 0.9:
+                return True
+    return False
+
+
+def _abbreviates(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Each word of `short` abbreviates the next unused word of `long` (same first letter, letters in order);
+    `long` may keep one extra word when the name has three or more words."""
+    spare = len(long) - len(short)
+    if spare < 0 or spare > (1 if len(short) >= 3 else 0):
+        return False
+    j = 0
+    for word in short:
+        while j < len(long) and not _abbreviates_word(word, long[j]):
+            j += 1
+            spare -= 1
+            if spare < 0:
+                return False
+        if j >= len(long):
+            return False
+        j += 1
+    return True
+
+
+def _abbreviates_word(short: str, long: str) -> bool:
+    if short == long:
+        return True
+    if not short or short[0] != long[0] or len(short) > len(long):
+        return False
+    position = 0
+    for char in short:
+        position = long.find(char, position)
+        if position < 0:
+            return False
+        position += 1
+    return True
+
+
+def conflict(a: Normalised, b: Normalised) -> str | None:
+    """The reason these two records cannot be the same study, or None if nothing contradicts it."""
+    same_doi = bool(a.doi) and a.doi == b.doi
+    if a.markers != b.markers:
+        return "one is an erratum, retraction, reply or comment"
+    if a.title and b.title and a.numbers != b.numbers:
+        return "different numbers in titles"
+    if a.doi and b.doi and not same_doi:
+        if doi_is_suffix_variant(a.doi, b.doi):
+            return "DOI of a supplement"
+        if not _agree_despite_doi(a, b):
+            return "different DOIs"
+    if a.year is not None and b.year is not None and a.year != b.year:
+        # Online-first and print years differ by one; anything more is another publication.
+        if abs(a.year - b.year) > 1:
+            return "different years"
+        if not same_doi and not (a.volume and a.volume == b.volume and a.page and a.page == b.page):
+            return "different years"
+    if a.title and b.title and title_similarity(a.title, b.title) < TITLE_FLOOR:
+        # With one DOI this is a wrong DOI, often a supplement issue's DOI given to each of its abstracts.
+        return "different titles"
+    if same_doi:
+        return None
+    if a.volume and b.volume and a.volume != b.volume:
+        return "different volumes"
+    if a.page and b.page and a.page != b.page:
+        return "different pages"
+    if 0 <= author_similarity(a.authors, b.authors) < AUTHORS_FLOOR:
+        return "different authors"
+    return None
+
+
+def _agree_despite_doi(a: Normalised, b: Normalised) -> bool:
+    # A database sometimes attaches a wrong DOI (of the journal issue, of a related paper); full agreement on
+    # everything else, pages included, outweighs it.
+    return (
+        a.year == b.year
+        and a.year is not None
+        and bool(a.volume)
+        and a.volume == b.volume
+        and bool(a.page)
+        and a.page == b.page
+        and title_similarity(a.title, b.title) >= TITLE_STRONG
+        and author_similarity(a.authors, b.authors) >= AUTHORS_AGREE
+    )
+
+
+def compare(a: Normalised, b: Normalised) -> Match | None:
+    """A Match if the evidence says these are one bibliographic record, else None."""
+    same_doi = bool(a.doi) and a.doi == b.doi
+    title = title_similarity(a.title, b.title)
+    if not same_doi and title < TITLE_WEAK:
+        return None  # the common case, decided cheaply before the conflict checks
+    if conflict(a, b) is not None:
+        return None
+    if same_doi:
+        return Match("doi", 1.0)
+    authors = author_similarity(a.authors, b.authors)
+    if 0 <= authors < AUTHORS_AGREE:
+        return None
+    if a.doi and b.doi:
+        agreed = ["title", "authors", "year", "volume", "pages"]
+        return Match("+".join(agreed) + " (DOIs differ)", round(0.9 * title, 4))
+    same_year = a.year is not None and a.year == b.year
+    same_volume = bool(a.volume) and a.volume == b.volume
+    same_page = bool(a.page) and a.page == b.page
+    journal = journals_compatible(a, b)
+    abstract = token_set_ratio(a.abstract, b.abstract) >= ABSTRACT_AGREE if a.abstract and b.abstract else False
+    if journal is False and not same_page:
+        return None  # e.g. a conference abstract and the journal article with one title
+    short = min(len(a.title), len(b.title)) < SHORT_TITLE
+    if title >= TITLE_STRONG:
+        if not (a.year is None or b.year is None or same_year or same_page):
+            return None
+        if short:
+            ok = authors >= AUTHORS_AGREE and (same_page or (same_volume and journal is True) or abstract)
+        else:
+            ok = same_page or same_volume or journal is True or abstract
+    else:
+        ok = (
+            authors >= AUTHORS_AGREE
+            and same_year
+            and not short
+            and ((same_page and (same_volume or journal is True)) or abstract)
+        )
+    if not ok:
+        return None
+    agreed = ["title"]
+    parts = [title]
+    if authors >= 0:
+        agreed.append("authors")
+        parts.append(authors)
+    for name, flag in (
+        ("year", same_year),
+        ("journal", journal is True),
+        ("volume", same_volume),
+        ("pages", same_page),
+        ("abstract", abstract),
+    ):
+        if flag:
+            agreed.append(name)
+            parts.append(1.0)
+    score = round(sum(parts) / len(parts), 4)
+    return Match("+".join(agreed), score)
