@@ -20,6 +20,7 @@ __all__ = [
     "doi_is_suffix_variant",
     "first_page",
     "journal_segments",
+    "last_page",
     "normalise_record",
     "title_markers",
     "title_numbers",
@@ -33,7 +34,8 @@ _ANNOTATION = re.compile(
     r"\[\s*(?:erratum|comment|retraction|retracted|corrected|update|summary for patients|see also)\b[^\]]*(?:\]|$)",
     re.IGNORECASE,
 )
-_LANGUAGE_TAG = re.compile(r"\[\s*(?:in\s+)?[A-Za-z]+(?:\s+and\s+[A-Za-z]+)?\s*\]\s*\.?\s*$")
+# Trailing database notes: "[German]", "[Review] [88 refs]", "[Multiple letters 1]", or one cut off: "[".
+_TRAILING_NOTE = re.compile(r"\s*\[[^\[\]]*\]?\s*\.?\s*$")
 # Web of Science titles its errata "Original title (vol 360, pg 542, 2009)".
 _WOS_ERRATUM = re.compile(r"\(\s*vol\.?\s*\d+\s*,\s*pg\.?\s*\w+", re.IGNORECASE)
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -92,7 +94,9 @@ class Normalised:
     journal: tuple[tuple[str, ...], ...]
     journal_text: str
     volume: str
+    number: str
     page: str
+    last_page: str
     abstract: str
     filled: int
     size: int
@@ -119,7 +123,9 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
         journal=journal_segments(journal_raw),
         journal_text=normalise_text(journal_raw),
         volume=volume_key(row.get("volume")),
+        number=_number_key(row.get("number")),
         page=first_page(row.get("pages")),
+        last_page=last_page(row.get("pages")),
         abstract=normalise_text(row.get("abstract"))[:600],
         filled=sum(1 for value in values if value),
         size=sum(len(value) for value in values),
@@ -128,9 +134,12 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
 
 def clean_title(title: str) -> str:
     """The normalised title without database annotations or a trailing language tag such as '[German]'."""
-    text = _ANNOTATION.sub(" ", title)
-    for _ in range(2):
-        text = _LANGUAGE_TAG.sub("", text.strip())
+    text = _ANNOTATION.sub(" ", title).strip()
+    for _ in range(4):
+        shorter = _TRAILING_NOTE.sub("", text)
+        if shorter == text or len(normalise_text(shorter)) < 10:
+            break  # nothing to strip, or the bracket is the title itself: "[A study of ...]" (translated)
+        text = shorter
     return normalise_text(text)
 
 
@@ -177,6 +186,11 @@ def _first_author(authors: str) -> str:
     return ""
 
 
+def _number_key(number: str | None) -> str:
+    match = _DIGITS.search(number or "")
+    return match.group(0).lstrip("0") if match else ""
+
+
 def year_of(value: str | None) -> int | None:
     match = _YEAR.search(value or "")
     return int(match.group(1)) if match else None
@@ -208,7 +222,10 @@ def first_page(pages: str | None) -> str:
     """The first page as a comparable token: '202-30' -> '202', 'S27' -> 's27', 'e001469' -> 'e1469'."""
     if not pages:
         return ""
-    text = pages.lower().replace("suppl", " ")
+    text = pages.lower()
+    # 'Suppl-29', 't-71': an export cut the first page down to letters; what is left is no page number.
+    if re.match(r"\s*[a-z]+\s*-", text):
+        return ""
     match = _PAGE_TOKEN.search(text)
     if not match:
         return ""
@@ -219,6 +236,22 @@ def first_page(pages: str | None) -> str:
     head = re.match(r"[a-z]*", token).group(0)
     digits = token[len(head) :]
     return head + (digits.lstrip("0") or "0")
+
+
+def last_page(pages: str | None) -> str:
+    """The last page, completed from the first: '202-30' -> '230', 'S251-S261' -> 's261'; '' if one page."""
+    if not pages:
+        return ""
+    tokens = _PAGE_TOKEN.findall(pages.lower())
+    if len(tokens) < 2 or not first_page(pages):
+        return ""
+    first = first_page(tokens[0])
+    head = re.match(r"[a-z]*", tokens[1]).group(0)
+    digits = tokens[1][len(head) :].lstrip("0")
+    first_digits = first.lstrip("abcdefghijklmnopqrstuvwxyz")
+    if digits and len(digits) < len(first_digits):
+        digits = first_digits[: len(first_digits) - len(digits)] + digits
+    return (head or first[: len(first) - len(first_digits)]) + digits
 
 
 def doi_is_suffix_variant(a: str, b: str) -> bool:

@@ -25,6 +25,7 @@ __all__ = [
     "compare",
     "conflict",
     "journals_compatible",
+    "pages_agree",
     "title_similarity",
 ]
 
@@ -62,10 +63,63 @@ def title_similarity(a: str, b: str) -> float:
 
 
 def author_similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Overlap coefficient of name words: a list truncated to 'et al.' or with full given names still agrees."""
+    """Overlap coefficient of name words: a list truncated to 'et al.' or with full given names still agrees.
+    A word with a close spelling on the other side ('Che' and 'Chen', 'Jamal' and 'Jammal') counts; -1 if
+    either list is empty."""
     if not a or not b:
         return -1.0
-    return len(a & b) / min(len(a), len(b))
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    shared = len(short & long)
+    if shared < len(short):
+        rest = long - short
+        for word in short - long:
+            if any(_close_names(word, other) for other in rest):
+                shared += 1
+    return shared / len(short)
+
+
+def _close_names(a: str, b: str) -> bool:
+    if min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
+        return True
+    return min(len(a), len(b)) >= 4 and Indel.normalized_similarity(a, b) >= 0.8
+
+
+def pages_agree(a: Normalised, b: Normalised) -> bool | None:
+    """Whether the page fields describe the same pages; None when either is missing. A prefix on one side only
+    ('c37' and '37') and a single page given as the range's last page ('569' and '567-569') agree."""
+    if not a.page or not b.page:
+        return None
+    if _same_page(a.page, b.page):
+        return True
+    for one, other in ((a, b), (b, a)):
+        if not one.last_page and other.last_page and _same_page(one.page, other.last_page):
+            return True
+    if _is_locator(a.page) != _is_locator(b.page):
+        return None  # an electronic article number ('e12724', 'c1804') beside print pages: not comparable
+    return False
+
+
+def _is_locator(page: str) -> bool:
+    digits = page.lstrip("abcdefghijklmnopqrstuvwxyz")
+    return digits != page and (len(digits) >= 4 or page[0] == "e")
+
+
+def _volumes_agree(a: Normalised, b: Normalised) -> bool | None:
+    """Equal volumes agree; so do a volume and an issue number swapped by one database ('1' for 'Suppl 1')."""
+    if not a.volume or not b.volume:
+        return None
+    if a.volume == b.volume:
+        return True
+    if a.volume == b.number or b.volume == a.number:
+        return None
+    return False
+
+
+def _same_page(x: str, y: str) -> bool:
+    if x == y:
+        return True
+    dx, dy = x.lstrip("abcdefghijklmnopqrstuvwxyz"), y.lstrip("abcdefghijklmnopqrstuvwxyz")
+    return dx == dy and (dx == x or dy == y)
 
 
 def journals_compatible(a: Normalised, b: Normalised) -> bool | None:
@@ -129,21 +183,25 @@ def conflict(a: Normalised, b: Normalised) -> str | None:
             return "DOI of a supplement"
         if not _agree_despite_doi(a, b):
             return "different DOIs"
+    pages = pages_agree(a, b)
+    volumes = _volumes_agree(a, b)
+    same_volume = bool(volumes)
     if a.year is not None and b.year is not None and a.year != b.year:
         # Online-first and print years differ by one; anything more is another publication.
         if abs(a.year - b.year) > 1:
             return "different years"
-        if not same_doi and not (a.volume and a.volume == b.volume and a.page and a.page == b.page):
+        if not same_doi and not (same_volume and pages is not False):
             return "different years"
     if a.title and b.title and title_similarity(a.title, b.title) < TITLE_FLOOR:
         # With one DOI this is a wrong DOI, often a supplement issue's DOI given to each of its abstracts.
         return "different titles"
     if same_doi:
         return None
-    if a.volume and b.volume and a.volume != b.volume:
-        return "different volumes"
-    if a.page and b.page and a.page != b.page:
+    if pages is False:
         return "different pages"
+    # Volume fields are often mangled ('1)' for 'Suppl 1'); matching pages outweigh a volume disagreement.
+    if volumes is False and not pages:
+        return "different volumes"
     if 0 <= author_similarity(a.authors, b.authors) < AUTHORS_FLOOR:
         return "different authors"
     return None
@@ -155,10 +213,9 @@ def _agree_despite_doi(a: Normalised, b: Normalised) -> bool:
     return (
         a.year == b.year
         and a.year is not None
-        and bool(a.volume)
-        and a.volume == b.volume
-        and bool(a.page)
-        and a.page == b.page
+        and bool(pages_agree(a, b))
+        and journals_compatible(a, b) is not False
+        and _volumes_agree(a, b) is not False
         and title_similarity(a.title, b.title) >= TITLE_STRONG
         and author_similarity(a.authors, b.authors) >= AUTHORS_AGREE
     )
@@ -181,8 +238,8 @@ def compare(a: Normalised, b: Normalised) -> Match | None:
         agreed = ["title", "authors", "year", "volume", "pages"]
         return Match("+".join(agreed) + " (DOIs differ)", round(0.9 * title, 4))
     same_year = a.year is not None and a.year == b.year
-    same_volume = bool(a.volume) and a.volume == b.volume
-    same_page = bool(a.page) and a.page == b.page
+    same_volume = bool(_volumes_agree(a, b))
+    same_page = bool(pages_agree(a, b))
     journal = journals_compatible(a, b)
     abstract = token_set_ratio(a.abstract, b.abstract) >= ABSTRACT_AGREE if a.abstract and b.abstract else False
     if journal is False and not same_page:

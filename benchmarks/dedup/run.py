@@ -1,0 +1,364 @@
+"""Deduplication benchmark: slrflow against bib-dedupe on labelled sets, and slrflow at scale.
+
+    .venv/bin/python benchmarks/dedup/run.py                 # both parts
+    .venv/bin/python benchmarks/dedup/run.py --part compare  # labelled sets only
+    .venv/bin/python benchmarks/dedup/run.py --part scale --sizes 10000 20000 50000 100000
+
+compare: every set in ../shared/data/dedup/ (records.csv with dup_group_id labels), rows shuffled with --seed,
+label columns removed, run through `slrflow dedup` and through bib-dedupe 0.11 (installed on first use into
+benchmarks/dedup/.venv-bibdedupe), each as its own process whose wall time and peak resident memory are
+measured. Writes compare.csv.
+
+scale: inputs of N records built from real records of ../shared/data (screening and dedup sets): distinct
+base records plus perturbed copies (typos, case, missing DOI, author initials, page forms, abbreviated
+journal). Times `slrflow import` of a generated RIS file and `slrflow dedup` of its output when the importer
+exists, else dedup of a generated CSV alone. Writes scale.csv. Metrics are as defined in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+SHARED = Path(os.environ.get("SLRFLOW_SHARED", REPO.parent / "shared")) / "data"
+WORK = HERE / "work"
+BIBDEDUPE_VENV = HERE / ".venv-bibdedupe"
+BIBDEDUPE_VERSION = "0.11.0"
+FIELDS = ("record_id", "title", "abstract", "authors", "year", "journal", "doi", "volume", "number", "pages")
+SLRFLOW = str(Path(sys.executable).parent / "slrflow")
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def measure(command: Sequence[str], log: Path) -> tuple[float, float, int]:
+    """Run a command; (wall seconds, peak RSS in MiB of the process, exit code). Output goes to `log`."""
+    start = time.perf_counter()
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+    """Pairwise precision/recall/F1 and record-level sensitivity/specificity (README: Deduplication)."""
+
+    def pairs(labels: Sequence[str]) -> set[tuple[int, int]]:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index, label in enumerate(labels):
+            groups[label].append(index)
+        return {pair for members in groups.values() for pair in itertools.combinations(members, 2)}
+
+    true_pairs, found_pairs = pairs(truth), pairs(predicted)
+    tp = len(true_pairs & found_pairs)
+    precision = tp / len(found_pairs) if found_pairs else 1.0
+    recall = tp / len(true_pairs) if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    clusters_of_group: dict[str, set[str]] = defaultdict(set)
+    groups_of_cluster: dict[str, set[str]] = defaultdict(set)
+    for t, p in zip(truth, predicted, strict=True):
+        clusters_of_group[t].add(p)
+        groups_of_cluster[p].add(t)
+    unique = len(clusters_of_group)
+    duplicates = len(truth) - unique
+    fn = sum(len(c) - 1 for c in clusters_of_group.values())  # duplicates left in
+    fp = sum(len(g) - 1 for g in groups_of_cluster.values())  # unique studies removed
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "sensitivity": (duplicates - fn) / duplicates if duplicates else 1.0,
+        "specificity": (unique - fp) / unique if unique else 1.0,
+        "false_pairs": len(found_pairs - true_pairs),
+        "missed_pairs": len(true_pairs - found_pairs),
+    }
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_csv(path: Path, rows: Sequence[dict], fields: Sequence[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(fields), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def table(rows: Sequence[dict], columns: Sequence[str]) -> str:
+    def cell(value: object) -> str:
+        return (
+            f"{value:.4f}"
+            if isinstance(value, float) and abs(value) <= 1
+            else (f"{value:.1f}" if isinstance(value, float) else str(value))
+        )
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- compare
+
+
+def ensure_bibdedupe() -> Path:
+    python = BIBDEDUPE_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"installing bib-dedupe {BIBDEDUPE_VERSION} into {BIBDEDUPE_VENV}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(BIBDEDUPE_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", f"bib-dedupe=={BIBDEDUPE_VERSION}"], check=True)
+    return python
+
+
+def compare(seed: int, with_bibdedupe: bool) -> list[dict]:
+    python = ensure_bibdedupe() if with_bibdedupe else None
+    results = []
+    for folder in sorted(p for p in (SHARED / "dedup").iterdir() if (p / "records.csv").is_file()):
+        rows = read_csv(folder / "records.csv")
+        random.Random(seed).shuffle(rows)
+        work = WORK / folder.name
+        work.mkdir(parents=True, exist_ok=True)
+        write_csv(work / "input.csv", rows, FIELDS)  # labels stay out of the tools' input
+        truth = [row["dup_group_id"] for row in rows]
+        tools = {"slrflow": [SLRFLOW, "dedup", str(work / "input.csv"), "--output", str(work / "slrflow.csv")]}
+        if python is not None:
+            runner = str(HERE / "bibdedupe_runner.py")
+            tools["bib-dedupe"] = [str(python), runner, str(work / "input.csv"), str(work / "bib-dedupe.csv")]
+        for tool, command in tools.items():
+            seconds, mib, code = measure(command, work / f"{tool}.log")
+            if code != 0:
+                raise SystemExit(f"{tool} failed on {folder.name}; see {work / f'{tool}.log'}")
+            found = {row["record_id"]: row["cluster_id"] for row in read_csv(work / f"{tool}.csv")}
+            scores = metrics(truth, [found[row["record_id"]] for row in rows])
+            results.append(
+                {
+                    "dataset": folder.name,
+                    "tool": tool,
+                    "records": len(rows),
+                    **scores,
+                    "seconds": seconds,
+                    "peak_mib": mib,
+                }
+            )
+            print(
+                f"{folder.name:34} {tool:10} F1 {scores['f1']:.4f} precision {scores['precision']:.4f}", file=sys.stderr
+            )
+    return results
+
+
+# ---------------------------------------------------------------- scale
+
+
+def base_records() -> list[dict[str, str]]:
+    """Distinct real records (by normalised title) from every screening and dedup set in ../shared/data."""
+    seen: set[str] = set()
+    pool = []
+    for path in sorted([*SHARED.glob("benchmarks/*/records.csv"), *SHARED.glob("dedup/*/records.csv")]):
+        for row in read_csv(path):
+            key = re.sub(r"[^a-z0-9]", "", (row.get("title") or "").lower())
+            if len(key) < 20 or key in seen:
+                continue
+            seen.add(key)
+            pool.append({name: row.get(name, "") or "" for name in FIELDS})
+    return pool
+
+
+def perturb(record: dict[str, str], rng: random.Random) -> dict[str, str]:
+    """A copy as another database might export it: a few of typo, case, missing DOI, initials, page form."""
+    copy = dict(record)
+    title = copy["title"]
+    if rng.random() < 0.3 and len(title) > 20:
+        i = rng.randrange(5, len(title) - 5)
+        title = (
+            title[:i] + title[i + 1 :] if rng.random() < 0.5 else title[:i] + title[i + 1] + title[i] + title[i + 2 :]
+        )
+    if rng.random() < 0.2:
+        title = title.upper() if rng.random() < 0.5 else title.lower()
+    if rng.random() < 0.2:
+        title = title.rstrip(".") + "."
+    copy["title"] = title
+    if rng.random() < 0.4:
+        copy["doi"] = ""
+    elif copy["doi"] and rng.random() < 0.3:
+        copy["doi"] = "https://doi.org/" + copy["doi"].upper()
+    if rng.random() < 0.4 and copy["authors"]:
+        names = re.split(r"\s*;\s*|\s+and\s+", copy["authors"])
+        copy["authors"] = "; ".join(
+            n.split(",")[0] + ", " + "".join(w[0] + "." for w in n.split(",", 1)[1].split() if w) if "," in n else n
+            for n in names
+        )
+    match = re.fullmatch(r"(\d+)\s*-\s*(\d+)", copy["pages"])
+    if match and rng.random() < 0.5:
+        first, last = match.groups()
+        common = 0
+        while common < min(len(first), len(last)) - 1 and first[common] == last[common]:
+            common += 1
+        copy["pages"] = f"{first}-{last[common:]}"
+    if rng.random() < 0.3:
+        copy["abstract"] = ""
+    if rng.random() < 0.2 and copy["journal"]:
+        copy["journal"] = copy["journal"].upper()
+    return copy
+
+
+def build_scale_input(size: int, pool: list[dict[str, str]], seed: int) -> tuple[list[dict], list[str]]:
+    rng = random.Random(seed)
+    n_base = min(len(pool), int(size / 1.4))
+    bases = rng.sample(pool, n_base)
+    rows, truth = [], []
+    for index, record in enumerate(bases):
+        rows.append(dict(record))
+        truth.append(str(index))
+    while len(rows) < size:
+        index = rng.randrange(n_base)
+        rows.append(perturb(bases[index], rng))
+        truth.append(str(index))
+    order = list(range(len(rows)))
+    rng.shuffle(order)
+    rows = [rows[i] for i in order]
+    truth = [truth[i] for i in order]
+    for position, row in enumerate(rows):
+        row["record_id"] = f"x{position:07d}"
+    return rows, truth
+
+
+def write_ris(path: Path, rows: Sequence[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        for row in rows:
+            out.write("TY  - JOUR\n")
+            for tag, field in (("TI", "title"), ("PY", "year"), ("JO", "journal"), ("VL", "volume"), ("IS", "number")):
+                if row[field]:
+                    out.write(f"{tag}  - {row[field]}\n")
+            for name in re.split(r"\s*;\s*|\s+and\s+", row["authors"]):
+                if name.strip():
+                    out.write(f"AU  - {name.strip()}\n")
+            if row["pages"]:
+                first, _, last = row["pages"].partition("-")
+                out.write(f"SP  - {first}\n" + (f"EP  - {last}\n" if last else ""))
+            for tag, field in (("DO", "doi"), ("AB", "abstract")):
+                if row[field]:
+                    out.write(f"{tag}  - {' '.join(row[field].split())}\n")
+            out.write(f"ID  - {row['record_id']}\nER  - \n\n")
+
+
+def importer_available() -> bool:
+    return (REPO / "workflow" / "slrflow" / "importers").is_dir() and (
+        REPO / "workflow" / "slrflow" / "cli" / "import_.py"
+    ).is_file()
+
+
+def scale(sizes: Sequence[int], seed: int) -> list[dict]:
+    pool = base_records()
+    print(f"{len(pool)} distinct real records to build from", file=sys.stderr)
+    with_import = importer_available()
+    results = []
+    for size in sizes:
+        work = WORK / f"scale_{size}"
+        work.mkdir(parents=True, exist_ok=True)
+        rows, truth = build_scale_input(size, pool, seed)
+        import_seconds = import_mib = float("nan")
+        dedup_input = work / "input.csv"
+        if with_import:
+            write_ris(work / "input.ris", rows)
+            dedup_input = work / "imported.csv"
+            import_seconds, import_mib, code = measure(
+                [SLRFLOW, "import", str(work / "input.ris"), "--output", str(dedup_input)], work / "import.log"
+            )
+            if code != 0:
+                print(f"slrflow import failed ({work / 'import.log'}); timing dedup alone", file=sys.stderr)
+                with_import = False
+                dedup_input = work / "input.csv"
+        if not with_import:
+            write_csv(dedup_input, rows, FIELDS)
+        seconds, mib, code = measure(
+            [SLRFLOW, "dedup", str(dedup_input), "--output", str(work / "clusters.csv")], work / "dedup.log"
+        )
+        if code != 0:
+            raise SystemExit(f"slrflow dedup failed at {size}; see {work / 'dedup.log'}")
+        clusters = read_csv(work / "clusters.csv")
+        if with_import:
+            # imported ids are content hashes; the RIS ID field's order is the input order
+            truth_of = {row["record_id"]: t for row, t in zip(rows, truth, strict=True)}
+            found = [c["cluster_id"] for c in clusters]
+            scores = metrics([truth_of.get(c["record_id"], c["record_id"]) for c in clusters], found)
+        else:
+            scores = metrics(truth, [c["cluster_id"] for c in clusters])
+        results.append(
+            {
+                "records": size,
+                "import_seconds": import_seconds,
+                "import_peak_mib": import_mib,
+                "dedup_seconds": seconds,
+                "dedup_peak_mib": mib,
+                "precision": scores["precision"],
+                "recall": scores["recall"],
+                "f1": scores["f1"],
+            }
+        )
+        print(f"scale {size}: dedup {seconds:.1f} s, {mib:.0f} MiB, F1 {scores['f1']:.4f}", file=sys.stderr)
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--part", choices=("compare", "scale", "all"), default="all")
+    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 50_000, 100_000])
+    parser.add_argument("--no-bibdedupe", action="store_true", help="run slrflow only")
+    args = parser.parse_args(argv)
+    if not (SHARED / "dedup").is_dir():
+        raise SystemExit(f"{SHARED / 'dedup'} is absent: the benchmark needs the shared data")
+    if args.part in ("compare", "all"):
+        results = compare(args.seed, not args.no_bibdedupe)
+        columns = [
+            "dataset",
+            "tool",
+            "records",
+            "precision",
+            "recall",
+            "f1",
+            "sensitivity",
+            "specificity",
+            "seconds",
+            "peak_mib",
+        ]
+        write_csv(HERE / "compare.csv", results, [*columns, "false_pairs", "missed_pairs"])
+        print(table(results, columns))
+        for tool in sorted({r["tool"] for r in results}):
+            mean = sum(r["f1"] for r in results if r["tool"] == tool) / sum(r["tool"] == tool for r in results)
+            print(f"mean F1 {tool}: {mean:.4f}")
+    if args.part in ("scale", "all"):
+        results = scale(args.sizes, args.seed)
+        columns = [
+            "records",
+            "import_seconds",
+            "import_peak_mib",
+            "dedup_seconds",
+            "dedup_peak_mib",
+            "precision",
+            "recall",
+            "f1",
+        ]
+        write_csv(HERE / "scale.csv", results, columns)
+        print(table(results, columns))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""Normalisation: the keys duplicate detection compares."""
+
+from __future__ import annotations
+
+import pytest
+
+from slrflow.dedup.normalise import (
+    author_tokens,
+    clean_title,
+    doi_is_suffix_variant,
+    first_page,
+    journal_segments,
+    last_page,
+    normalise_record,
+    title_markers,
+    title_numbers,
+    volume_key,
+    year_of,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Eculizumab for aHUS.[Erratum appears in N Engl J Med. 2009 Jun 4;360(23):2487]", "eculizumab for ahus"),
+        (
+            "Current aspects of hemolytic uremic syndrome in children. [Romanian]",
+            "current aspects of hemolytic uremic syndrome in children",
+        ),
+        ("Mechanisms of disease: renal injury. [Review] [88 refs]", "mechanisms of disease renal injury"),
+        (
+            "[Indications of living-donor kidney transplantation]. [Spanish] [",
+            "indications of living donor kidney transplantation",
+        ),
+        ("[A study on the use of mycobacterium vaccine]", "a study on the use of mycobacterium vaccine"),
+    ],
+)
+def test_clean_title_drops_database_notes_but_keeps_translated_titles(raw: str, expected: str) -> None:
+    assert clean_title(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "markers"),
+    [
+        ("Erratum: Gain-of-function mutations in complement factor B", {"erratum"}),
+        ("Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)", {"erratum"}),
+        ("Correction: Liraglutide and renal outcomes", {"erratum"}),
+        ("Reply to: Liraglutide and renal outcomes", {"reply"}),
+        ("Comment on: Liraglutide and renal outcomes", {"comment"}),
+        ("RETRACTED ARTICLE: Liraglutide and renal outcomes", {"retraction"}),
+        ("Eculizumab for aHUS.[Erratum appears in N Engl J Med. 2009]", set()),
+        ("Correction of hypoglycaemia with glucagon", set()),
+    ],
+)
+def test_title_markers(title: str, markers: set[str]) -> None:
+    assert title_markers(title) == markers
+
+
+def test_title_numbers_read_roman_numerals_in_context() -> None:
+    assert title_numbers(clean_title("Cervical carcinoma. Part II: cytology")) == ("2",)
+    assert title_numbers(clean_title("Type II diabetes")) == title_numbers(clean_title("Type 2 diabetes"))
+    assert title_numbers(clean_title("Vitamin D and bone")) == ()
+
+
+def test_author_tokens_agree_across_formats() -> None:
+    bibtex = author_tokens("Zuna, R E and Wang, S S and Schiffman, M")
+    slrflow = author_tokens("Zuna, Rosemary E.; Wang, Sophia S.; Schiffman, Mark")
+    asysd = author_tokens("Zuna R. E.Wang S. S.Schiffman M.")
+    assert bibtex == asysd == {"zuna", "wang", "schiffman"}
+    assert bibtex <= slrflow
+
+
+@pytest.mark.parametrize(
+    ("pages", "first", "last"),
+    [
+        ("202-30", "202", "230"),
+        ("974-7", "974", "977"),
+        ("S251-S261", "s251", "s261"),
+        ("e001469", "e1469", ""),
+        ("143", "143", ""),
+        ("12-May", "", ""),
+        ("Suppl-29", "", ""),
+        ("t-71", "", ""),
+        ("", "", ""),
+    ],
+)
+def test_pages(pages: str, first: str, last: str) -> None:
+    assert first_page(pages) == first
+    assert last_page(pages) == last
+
+
+def test_volume_year_journal() -> None:
+    assert volume_key("16 (1) (no pagination)") == "16"
+    assert volume_key("30A") == "30a"
+    assert year_of("2009 Jun") == 2009
+    assert year_of("") is None
+    assert journal_segments("International journal of cancer.Journal international du cancer")[0] == (
+        "international",
+        "journal",
+        "cancer",
+    )
+
+
+def test_doi_suffix_variant() -> None:
+    assert doi_is_suffix_variant("10.1371/journal.pone.0012345", "10.1371/journal.pone.0012345.s001")
+    assert doi_is_suffix_variant("10.1000/abc", "10.1000/abc/suppl_file")
+    assert not doi_is_suffix_variant("10.1000/abc1", "10.1000/abc12")
+    assert not doi_is_suffix_variant("10.1000/abc", "10.1000/abc")
+
+
+def test_normalise_record() -> None:
+    record = normalise_record(
+        {"record_id": "a", "title": "Title", "doi": "https://doi.org/10.1000/XYZ", "pages": "5-9", "year": "2001"}
+    )
+    assert record.doi == "10.1000/xyz"
+    assert (record.page, record.last_page, record.year) == ("5", "9", 2001)
+    assert record.filled == 4
