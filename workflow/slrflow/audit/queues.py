@@ -1,0 +1,61 @@
+"""Per-reviewer screening queues: what each reviewer still has to decide, revealing nobody else's decisions.
+
+results/screening/queue.csv (written by `slrflow rank`) holds the studies still pending, best first. In dual and
+blind_dual modes a study stays pending until two reviewers have decided it, so one reviewer's queue is the shared
+queue minus the studies that reviewer has already decided (a decision on any member of a duplicate cluster counts
+for the study). The queue never says whether, or how, anyone else decided a study.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from slrflow.decisions import Decision, current_decisions
+from slrflow.tables import read_table, write_table
+
+__all__ = ["DECISION_COLUMNS", "reviewer_queue", "write_reviewer_queues"]
+
+# Columns that would tell a reviewer what others decided; never copied into a reviewer's queue.
+DECISION_COLUMNS = frozenset(
+    {"status", "decision", "decisions", "decided_by", "n_decisions", "reason", "resolved", "resolved_by", "note"}
+    | {"first_decided_at", "label", "label_included"}
+)
+
+
+def reviewer_queue(
+    queue: Sequence[Mapping[str, str]], decisions: Iterable[Decision], study_of: Mapping[str, str], reviewer: str
+) -> list[dict[str, str]]:
+    """The rows of the shared queue that `reviewer` has not decided, in the shared queue's order."""
+    decided = {
+        study_of.get(d.record_id, d.record_id)
+        for (who, _), d in current_decisions(decisions).items()
+        if who == reviewer
+    }
+    return [
+        {key: value for key, value in row.items() if key not in DECISION_COLUMNS}
+        for row in queue
+        if study_of.get(row["record_id"], row["record_id"]) not in decided
+    ]
+
+
+def write_reviewer_queues(
+    queue_path: str | Path,
+    decisions: Iterable[Decision],
+    study_of: Mapping[str, str],
+    reviewers: Iterable[str],
+    outdir: str | Path,
+) -> dict[str, Path]:
+    """Write outdir/queue_<reviewer>.csv for every reviewer; returns the paths by reviewer."""
+    queue = read_table(queue_path)
+    with open(queue_path, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    columns = [column for column in header if column and column not in DECISION_COLUMNS]
+    decisions = list(decisions)
+    paths = {}
+    for reviewer in reviewers:
+        path = Path(outdir) / f"queue_{reviewer}.csv"
+        write_table(path, reviewer_queue(queue, decisions, study_of, reviewer), columns)
+        paths[reviewer] = path
+    return paths

@@ -1,0 +1,90 @@
+"""`slrflow audit`: the supervisor's report (results/audit/index.html and the tables behind it).
+
+`slrflow audit queues` writes one screening queue per reviewer (results/screening/queue_<reviewer>.csv), which in
+dual and blind_dual modes keeps a study in a reviewer's queue until they decide it, whatever others decided.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "audit",
+        help="write the supervisor's audit report, or (audit queues) each reviewer's queue",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", default=Path("config/config.yaml"), type=Path, help="the review's config")
+    parser.add_argument("--results", default=Path("results"), type=Path, help="the results/ folder to read")
+    parser.add_argument("--screening", default=Path("screening"), type=Path, help="the screening/ folder")
+    parser.add_argument("--outdir", default=Path("results/audit"), type=Path, help="where the report goes")
+    parser.add_argument(
+        "--history",
+        type=Path,
+        help="where to remember earlier search rounds (default OUTDIR/history.json); keep it outside results/ "
+        "to survive its deletion",
+    )
+    parser.add_argument("--top", default=20, type=int, help="rows per list of model disagreements (default 20)")
+    commands = parser.add_subparsers(dest="audit_command", metavar="{queues}")
+    queues = commands.add_parser("queues", help="write results/screening/queue_<reviewer>.csv for every reviewer")
+    queues.add_argument("--queue", default=Path("results/screening/queue.csv"), type=Path, help="the shared queue")
+    queues.add_argument("--clusters", default=Path("results/dedup/clusters.csv"), type=Path)
+    queues.add_argument("--queues-outdir", default=Path("results/screening"), type=Path, help="where they go")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from slrflow.config import load_config
+
+    config = load_config(args.config)
+    if args.audit_command == "queues":
+        return _queues(args, config)
+
+    from datetime import UTC, datetime
+
+    from slrflow.audit.page import render_page
+    from slrflow.audit.report import build_audit, write_audit_tables
+    from slrflow.tables import atomic_open
+
+    history = args.history or args.outdir / "history.json"
+    report = build_audit(
+        config,
+        results=args.results,
+        screening=args.screening,
+        history=history,
+        now=datetime.now(UTC).replace(microsecond=0),
+        top=args.top,
+    )
+    write_audit_tables(report, args.outdir)
+    with atomic_open(args.outdir / "index.html") as handle:
+        handle.write(render_page(report))
+    summary = report.summary()
+    print(
+        f"audit: {summary['studies']} studies, conflicts {summary['conflicts']} "
+        f"({summary['conflicts_unresolved']} unresolved), orphaned decisions {summary['orphaned_decisions']}, "
+        f"new records {summary['new_records'] if summary['new_records'] is not None else 'n/a (no previous run)'}; "
+        f"wrote {args.outdir / 'index.html'}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _queues(args: argparse.Namespace, config: dict) -> int:
+    from slrflow.audit.queues import write_reviewer_queues
+    from slrflow.decisions import read_logs
+    from slrflow.tables import read_table
+
+    options = config["screening"]
+    reviewers = options["reviewers"]
+    study_of = {row["record_id"]: row["cluster_id"] for row in read_table(args.clusters)}
+    logs = read_logs(args.screening / "title_abstract", stage="title_abstract", reviewers=reviewers)
+    paths = write_reviewer_queues(args.queue, logs, study_of, reviewers, args.queues_outdir)
+    for reviewer, path in paths.items():
+        print(f"audit queues: {reviewer}: {path}", file=sys.stderr)
+    return 0
