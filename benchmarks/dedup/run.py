@@ -293,10 +293,10 @@ def scale(sizes: Sequence[int], seed: int) -> list[dict]:
             raise SystemExit(f"slrflow dedup failed at {size}; see {work / 'dedup.log'}")
         clusters = read_csv(work / "clusters.csv")
         if with_import:
-            # imported ids are content hashes; the RIS ID field's order is the input order
-            truth_of = {row["record_id"]: t for row, t in zip(rows, truth, strict=True)}
-            found = [c["cluster_id"] for c in clusters]
-            scores = metrics([truth_of.get(c["record_id"], c["record_id"]) for c in clusters], found)
+            # imported record_ids are content hashes; source_position is the record's place in the RIS file
+            scores = metrics(
+                [truth[int(c["source_position"]) - 1] for c in clusters], [c["cluster_id"] for c in clusters]
+            )
         else:
             scores = metrics(truth, [c["cluster_id"] for c in clusters])
         results.append(

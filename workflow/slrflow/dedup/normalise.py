@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from slrflow.identity import normalise_doi, normalise_text
 
 __all__ = [
+    "SURNAME",
     "Normalised",
     "author_tokens",
     "doi_is_suffix_variant",
@@ -69,6 +70,8 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
 _DIGITS = re.compile(r"\d+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
 _AUTHOR_NOISE = frozenset({"and", "et", "al", "jr", "sr", "nd", "rd", "th", "st", "van", "von", "der", "den", "de"})
+SURNAME = "="  # marks the surname-only words in Normalised.authors
+_AUTHOR_SPLIT = re.compile(r"\s*;\s*|\s+and\s+")
 _INITIALS = re.compile(r"\b[A-Z]{1,3}\b")
 _JOURNAL_SPLIT = re.compile(r"[.:=(\[\]/]| - ")
 _JOURNAL_STOP = frozenset(
@@ -171,12 +174,18 @@ def author_tokens(authors: str) -> frozenset[str]:
     'Zuna, Rosemary E.; Wang, S.'. Initials are dropped, so 'R E' and 'Rosemary E.' give the same tokens."""
     if not authors:
         return frozenset()
+    words = set(_name_words(authors))
+    if "," in authors:
+        # The surnames of a 'Surname, Given' list again, marked: 'Andersen, Garrett Newton' and
+        # 'Andersen, G. N.' agree on surnames where one list spells given names out.
+        surnames = " ".join(name.split(",", 1)[0] for name in _AUTHOR_SPLIT.split(authors))
+        words.update(SURNAME + word for word in _name_words(surnames))
+    return frozenset(words)
+
+
+def _name_words(authors: str) -> list[str]:
     text = _INITIALS.sub(" ", authors)
-    return frozenset(
-        word
-        for word in normalise_text(text).split()
-        if len(word) > 1 and not word.isdigit() and word not in _AUTHOR_NOISE
-    )
+    return [w for w in normalise_text(text).split() if len(w) > 1 and not w.isdigit() and w not in _AUTHOR_NOISE]
 
 
 def _first_author(authors: str) -> str:

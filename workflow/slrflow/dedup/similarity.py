@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 from rapidfuzz.fuzz import token_set_ratio
 
-from slrflow.dedup.normalise import Normalised, doi_is_suffix_variant
+from slrflow.dedup.normalise import SURNAME, Normalised, doi_is_suffix_variant
 
 __all__ = [
     "Match",
@@ -32,6 +32,7 @@ __all__ = [
 # A title this short ('Eculizumab', 'Gateways to clinical trials') is shared by unrelated papers, so it needs
 # corroborating bibliographic detail (pages, or volume and journal) before it can match.
 SHORT_TITLE = 45
+TINY_TITLE = 20
 TITLE_STRONG = 0.95
 TITLE_WEAK = 0.87
 # Below this, even records that agree otherwise are not put in one cluster (guards against chains drifting).
@@ -68,6 +69,14 @@ def author_similarity(a: frozenset[str], b: frozenset[str]) -> float:
     either list is empty."""
     if not a or not b:
         return -1.0
+    words_a = frozenset(w for w in a if not w.startswith(SURNAME))
+    words_b = frozenset(w for w in b if not w.startswith(SURNAME))
+    surnames_a = (a - words_a) or words_a
+    surnames_b = (b - words_b) or words_b
+    return max(_overlap(words_a, words_b), _overlap(surnames_a, surnames_b))
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     shared = len(short & long)
     if shared < len(short):
@@ -129,8 +138,10 @@ def journals_compatible(a: Normalised, b: Normalised) -> bool | None:
         return None
     if a.journal_text == b.journal_text:
         return True
-    for x in a.journal[:2]:
-        for y in b.journal[:2]:
+    whole_a = tuple(word for segment in a.journal for word in segment)
+    whole_b = tuple(word for segment in b.journal for word in segment)
+    for x in (*a.journal[:2], whole_a):
+        for y in (*b.journal[:2], whole_b):
             if x == y or _abbreviates(x, y) or _abbreviates(y, x):
                 return True
             if Indel.normalized_similarity(" ".join(x), " ".join(y)) >= 0.9:
@@ -249,7 +260,11 @@ def compare(a: Normalised, b: Normalised) -> Match | None:
         if not (a.year is None or b.year is None or same_year or same_page):
             return None
         if short:
-            ok = authors >= AUTHORS_AGREE and (same_page or (same_volume and journal is True) or abstract)
+            # a title of a word or two ('Eculizumab') needs more than authors, year and journal
+            tiny = min(len(a.title), len(b.title)) < TINY_TITLE
+            ok = authors >= AUTHORS_AGREE and (
+                same_page or (journal is True and (same_volume or (same_year and not tiny))) or abstract
+            )
         else:
             ok = same_page or same_volume or journal is True or abstract
     else:
