@@ -1,0 +1,116 @@
+"""The tables PRISMA counts are computed from, read once and kept with the paths they came from."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from slrflow.errors import InputFileError
+from slrflow.tables import read_table
+
+__all__ = ["PrismaInputs", "read_inputs", "results_paths"]
+
+Rows = list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class PrismaInputs:
+    """Rows of every input table; `paths` names where each came from, for error messages."""
+
+    import_records: Rows
+    clusters: Rows
+    dedup_records: Rows
+    title_abstract: Rows
+    full_text: Rows = field(default_factory=list)
+    matches: Rows = field(default_factory=list)
+    pdf_status: dict[str, str] = field(default_factory=dict)  # PDF file stem -> status ("ok", "encrypted", ...)
+    stop: bool = False  # results/screening/stopping.json says the stopping rule is met
+    paths: dict[str, str] = field(default_factory=dict)
+
+    def path(self, name: str) -> str:
+        return self.paths.get(name, name)
+
+
+def results_paths(results: str | Path) -> dict[str, Path]:
+    """Where each input sits under a results/ folder laid out as in DATAFLOW.md."""
+    results = Path(results)
+    return {
+        "import_records": results / "import" / "records.csv",
+        "clusters": results / "dedup" / "clusters.csv",
+        "dedup_records": results / "dedup" / "records.csv",
+        "title_abstract": results / "screening" / "title_abstract.csv",
+        "full_text": results / "screening" / "full_text.csv",
+        "matches": results / "fulltext" / "matches.csv",
+        "pdf_status": results / "fulltext" / "pdf",
+        "stopping": results / "screening" / "stopping.json",
+    }
+
+
+def read_inputs(
+    *,
+    import_records: str | Path,
+    clusters: str | Path,
+    dedup_records: str | Path,
+    title_abstract: str | Path,
+    full_text: str | Path | None = None,
+    matches: str | Path | None = None,
+    pdf_status: str | Path | None = None,
+    stopping: str | Path | None = None,
+) -> PrismaInputs:
+    """Read the inputs; the last four are optional (None or absent: no full-text stage, no stopping rule yet)."""
+    required = {
+        "import_records": import_records,
+        "clusters": clusters,
+        "dedup_records": dedup_records,
+        "title_abstract": title_abstract,
+    }
+    optional = {"full_text": full_text, "matches": matches}
+    tables = {name: _read(path) for name, path in required.items()}
+    tables.update({name: _read(path) if _exists(path) else [] for name, path in optional.items()})
+    paths = {name: str(path) for name, path in {**required, **optional}.items() if path is not None}
+    return PrismaInputs(
+        **tables,
+        pdf_status=_pdf_status(pdf_status),
+        stop=_stop(stopping),
+        paths=paths,
+    )
+
+
+def _exists(path: str | Path | None) -> bool:
+    return path is not None and Path(path).is_file()
+
+
+def _read(path: str | Path) -> Rows:
+    try:
+        return read_table(path)
+    except FileNotFoundError:
+        raise InputFileError("does not exist; run the stage that writes it first", path=path) from None
+    except (UnicodeDecodeError, OSError) as error:
+        raise InputFileError(f"cannot be read ({error})", path=path) from None
+
+
+def _load_json(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError) as error:
+        raise InputFileError(f"is not readable JSON ({error})", path=path) from None
+    if not isinstance(data, dict):
+        raise InputFileError("must hold a JSON object", path=path)
+    return data
+
+
+def _pdf_status(folder: str | Path | None) -> dict[str, str]:
+    if folder is None or not Path(folder).is_dir():
+        return {}
+    return {path.stem: str(_load_json(path).get("status", "")) for path in sorted(Path(folder).glob("*.json"))}
+
+
+def _stop(path: str | Path | None) -> bool:
+    if not _exists(path):
+        return False
+    stop = _load_json(Path(path)).get("stop", False)  # type: ignore[arg-type]
+    if not isinstance(stop, bool):
+        raise InputFileError(f'"stop" must be true or false, not {stop!r}', path=path)
+    return stop
