@@ -1,0 +1,177 @@
+"""Read search exports into slrflow records, whatever database or reference manager wrote them.
+
+    >>> from slrflow import importers
+    >>> result = importers.load("resources/searches/scopus.ris", database="Scopus")
+    >>> result.format, len(result.records), result.records[0]["title"]
+
+The API mirrors the json module: `load(path)` reads a file, `loads(text_or_bytes)` reads what is in memory,
+and `detect_format(text_or_bytes)` says which format the content is in. Formats are told apart by content,
+never by file name, because real exports carry the wrong extension (PubMed files named .ris, Web of Science
+plain text named .txt or .ris). A file that cannot be read raises ImportFormatError naming the file and line;
+what could be read but looked odd (a missing 'ER' line, a fallback encoding) is in `ImportResult.warnings`.
+
+Every record has exactly the keys of slrflow.records.RECORD_FIELDS: authors and keywords are lists, the
+rest strings, source_position is the record's 1-based position in its file, record_id comes from
+slrflow.identity.record_id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from slrflow.errors import ImportFormatError
+from slrflow.importers import bibtex, jsonfile, medline, ovid, proquest, refer, ris, table, wos, xml_formats
+from slrflow.importers._base import Parsed, ParseError
+from slrflow.importers._decode import decode
+from slrflow.importers._fields import finish
+
+__all__ = ["FORMATS", "FileWarning", "ImportResult", "detect_format", "load", "loads"]
+
+_XLSX_MAGIC = b"PK\x03\x04"
+
+# format name -> parser of decoded text, in the order detection tries them (most distinctive first).
+_TEXT_PARSERS: dict[str, Callable[[str], Parsed]] = {
+    xml_formats.PUBMED_XML: xml_formats.parse_pubmed,
+    xml_formats.ENDNOTE_XML: xml_formats.parse_endnote,
+    jsonfile.NAME: jsonfile.parse,
+    bibtex.NAME: bibtex.parse,
+    ris.NAME: ris.parse,
+    ovid.NAME: ovid.parse,
+    medline.NAME: medline.parse,
+    wos.NAME: wos.parse,
+    proquest.NAME: proquest.parse,
+    refer.NAME: refer.parse,
+    table.CSV: table.parse,
+    table.TSV: table.parse,
+    table.WOS_TAB: table.parse,
+}
+FORMATS: tuple[str, ...] = (*_TEXT_PARSERS, table.XLSX)
+
+
+@dataclass(frozen=True)
+class FileWarning:
+    """Something odd that did not stop the import; `line` is None when it concerns the whole file."""
+
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.message if self.line is None else f"line {self.line}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    """The records of one file, the format they were read as, and what looked odd on the way."""
+
+    records: list[dict[str, object]]
+    format: str
+    encoding: str
+    source_file: str = ""
+    warnings: list[FileWarning] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+def detect_format(data: str | bytes) -> str:
+    """The name of the format `data` is in (one of FORMATS); ImportFormatError if it is none of them."""
+    if isinstance(data, bytes):
+        if data.startswith(_XLSX_MAGIC):
+            return table.XLSX
+        data = decode(data).text
+    name = _detect_text(data)
+    if not name:
+        raise ImportFormatError(_unknown_format_message(data))
+    return name
+
+
+def _detect_text(text: str) -> str:
+    found = xml_formats.looks_like(text)
+    if found:
+        return found
+    checks: tuple[tuple[str, Callable[[str], bool]], ...] = (
+        (jsonfile.NAME, jsonfile.looks_like),
+        (bibtex.NAME, bibtex.looks_like),
+        (ris.NAME, ris.looks_like),
+        (ovid.NAME, ovid.looks_like),
+        (medline.NAME, medline.looks_like),
+        (wos.NAME, wos.looks_like),
+        (proquest.NAME, proquest.looks_like),
+        (refer.NAME, refer.looks_like),
+    )
+    for name, looks_like in checks:
+        if looks_like(text):
+            return name
+    return table.looks_like(text)
+
+
+def _unknown_format_message(text: str) -> str:
+    if not text.strip():
+        return "the file is empty"
+    first = next((line for line in text.split("\n") if line.strip()), "")[:60]
+    return (
+        f"format not recognised (first line {first!r}); slrflow reads RIS, BibTeX, PubMed/MEDLINE, Web of Science "
+        "plain text and tab-delimited, CSV/TSV/XLSX with a title column, EndNote XML and tagged, Ovid, ProQuest "
+        "text, PubMed XML and JSON"
+    )
+
+
+def load(path: str | Path, *, database: str | None = None, format: str | None = None) -> ImportResult:
+    """Read one export file. `database` is recorded in every record; `format` skips detection."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFormatError(f"cannot be read: {error.strerror or error}", path=path) from error
+    return loads(data, database=database, format=format, source_file=str(path))
+
+
+def loads(
+    data: str | bytes,
+    *,
+    database: str | None = None,
+    format: str | None = None,
+    source_file: str = "",
+) -> ImportResult:
+    """Read an export held in memory; `source_file` names it in records and messages."""
+    where = source_file or "<data>"
+    warnings: list[tuple[int | None, str]] = []
+    encoding = "utf-8"
+    if isinstance(data, bytes) and (format == table.XLSX or (format is None and data.startswith(_XLSX_MAGIC))):
+        name = table.XLSX
+        encoding = "xlsx"
+        run: Callable[[], Parsed] = lambda: table.parse_xlsx(data)  # noqa: E731
+    else:
+        if isinstance(data, bytes):
+            decoded = decode(data)
+            text, encoding = decoded.text, decoded.encoding
+            warnings.extend(decoded.warnings)
+        else:
+            text = data[1:] if data.startswith("\ufeff") else data
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+        name = format or _detect_text(text)
+        if not name:
+            raise ImportFormatError(_unknown_format_message(text), path=where)
+        if name not in _TEXT_PARSERS:
+            raise ImportFormatError(f"unknown format {name!r}; known formats: {', '.join(FORMATS)}", path=where)
+        parser = _TEXT_PARSERS[name]
+        run = lambda: parser(text)  # noqa: E731
+    try:
+        parsed = run()
+    except ParseError as error:
+        raise ImportFormatError(f"{error.message} (read as {name})", path=where, line=error.line) from None
+    warnings.extend(parsed.warnings)
+    records = [
+        finish(raw, position=position, source_format=name, source_file=source_file, database=database, warn=warnings)
+        for position, raw in enumerate(parsed.records, 1)
+    ]
+    return ImportResult(
+        records=records,
+        format=name,
+        encoding=encoding,
+        source_file=source_file,
+        warnings=[FileWarning(message, line) for line, message in warnings],
+    )
