@@ -1,0 +1,186 @@
+"""The app's ranking: one current order of the records, retrained in a background thread after each decision.
+
+The reviewer is never kept waiting for a model. A decision only marks the ranking stale; the next record comes
+at once from the current order (skipping what is decided), and a worker thread retrains on the latest labels and
+swaps the new order in when it is ready. Decisions made while it trains are picked up by the next round.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from slrflow.errors import ModelError
+
+__all__ = ["Labels", "Ranking", "Reranker", "SessionRanker"]
+
+
+@dataclass(frozen=True)
+class Labels:
+    """A snapshot of what the model may learn from, taken under the review's lock."""
+
+    version: int
+    train: Mapping[int, int]  # record position -> 1 (include) or 0 (exclude)
+    screened: Sequence[int]  # 0/1 per screened record in screening order, for the stopping rule
+
+
+@dataclass(frozen=True)
+class Ranking:
+    order: np.ndarray  # record positions, first to screen first
+    version: int  # the Labels.version it was trained on; -1 before any training
+    model: str
+    n_train: int = 0
+    stopping: dict[str, Any] | None = None
+    error: str = ""
+
+
+class SessionRanker:
+    """The ranking package's ScreeningSession, kept in step with the decision logs.
+
+    The session extracts features once (in the worker thread, so the app starts at once) and owns the model and
+    its retraining schedule; this class only tells it which labels changed since the last round. A label can
+    also disappear (an undo, or include changed to maybe): the session then forgets it and re-ranks.
+    """
+
+    def __init__(self, record_ids: Sequence[str], texts: Sequence[str], *, query_text: str, seed: int = 42) -> None:
+        self.record_ids = list(record_ids)
+        self.texts = list(texts)
+        self.query_text = query_text
+        self.seed = seed
+        self._position = {rid: i for i, rid in enumerate(self.record_ids)}
+        self._session: Any = None
+        self._labels: dict[int, int] = {}
+
+    def fit(self) -> SessionRanker:
+        from slrflow.ranking.model import RankingModel
+        from slrflow.ranking.session import ScreeningSession
+
+        model = RankingModel(random_state=self.seed)
+        try:
+            self._session = ScreeningSession(self.record_ids, self.texts, model, query=self.query_text)
+        except ValueError:
+            # The session could not score the question's similarity (seen with a sparse query vector): rank
+            # without the question rather than not at all, and say so on screen.
+            self._session = ScreeningSession(self.record_ids, self.texts, model)
+            self.query_text = ""
+        return self
+
+    def describe(self) -> str:
+        session = self._session
+        note = "" if self.query_text else ", without the question"
+        return f"{session.model.identity()} ({session.mode}{note})"
+
+    def rank(self, labels: Mapping[int, int]) -> np.ndarray:
+        from slrflow.ranking.session import UNLABELLED
+
+        session = self._session
+        forgotten = [i for i in self._labels if i not in labels]
+        changed = [(self.record_ids[i], y) for i, y in labels.items() if self._labels.get(i) != y]
+        for position in forgotten:
+            session.labels[position] = UNLABELLED
+        if forgotten and not changed and labels:
+            # The session re-ranks when it is told a decision; repeat one it holds so that it does so now.
+            position, y = next(iter(labels.items()))
+            changed = [(self.record_ids[position], y)]
+        # With no label left at all there is nothing to tell the session; its scores stay as they were until the
+        # next decision, which only changes the order, never which records are shown.
+        if changed:
+            session.record_decisions(changed)
+        self._labels = dict(labels)
+        unlabelled = [self._position[rid] for rid in session.ranking()]
+        # Labelled records go last (best first) so that a record another reviewer labelled, or an undone one,
+        # is still found in the order.
+        labelled = np.flatnonzero(session.labels != UNLABELLED)
+        labelled = labelled[np.argsort(-np.asarray(session.scores)[labelled], kind="stable")]
+        return np.concatenate([np.asarray(unlabelled, dtype=np.int64), labelled.astype(np.int64)])
+
+
+@dataclass
+class _Status:
+    wanted: int = 0
+    done: int = -1
+    running: bool = False
+    condition: threading.Condition = field(default_factory=threading.Condition)
+
+
+class Reranker:
+    """Owns the current Ranking of one queue and a worker thread that replaces it when the labels change."""
+
+    def __init__(
+        self,
+        model: SessionRanker,
+        snapshot: Callable[[], Labels],
+        *,
+        stopper: Callable[[Sequence[int], int], dict[str, Any]] | None = None,
+        name: str = "ranking",
+    ) -> None:
+        self._model = model
+        self._snapshot = snapshot
+        self._stopper = stopper
+        self._status = _Status()
+        n = len(model.record_ids)
+        self._current = Ranking(order=np.arange(n), version=-1, model="input order (model not trained yet)")
+        self._thread = threading.Thread(target=self._work, name=f"slrflow-{name}", daemon=True)
+        self._closed = False
+        self._thread.start()
+
+    @property
+    def current(self) -> Ranking:
+        return self._current
+
+    def request(self, version: int) -> None:
+        """The labels are now at `version`: retrain when the worker is free."""
+        with self._status.condition:
+            self._status.wanted = max(self._status.wanted, version)
+            self._status.condition.notify_all()
+
+    def wait(self, version: int, timeout: float = 30.0) -> bool:
+        """Block until a ranking trained on `version` or later is current (for tests and benchmarks)."""
+        with self._status.condition:
+            return self._status.condition.wait_for(lambda: self._status.done >= version, timeout)
+
+    def close(self) -> None:
+        with self._status.condition:
+            self._closed = True
+            self._status.condition.notify_all()
+
+    def _work(self) -> None:
+        fitted = False
+        broken = ""
+        while True:
+            with self._status.condition:
+                if fitted:
+                    self._status.condition.wait_for(lambda: self._closed or self._status.wanted > self._status.done)
+                if self._closed:
+                    return
+            if not fitted:
+                try:
+                    self._model.fit()
+                except (ModelError, ValueError, MemoryError) as error:
+                    broken = f"the ranking model cannot be built ({error}); records are shown in input order"
+                fitted = True
+            try:
+                labels = self._snapshot()
+                if broken:
+                    raise ModelError(broken)
+                order = self._model.rank(labels.train)
+                stopping = self._stopper(labels.screened, len(order)) if self._stopper else None
+                self._current = Ranking(
+                    order=order,
+                    version=labels.version,
+                    model=self._model.describe(),
+                    n_train=len(labels.train),
+                    stopping=stopping,
+                )
+            except (ModelError, ValueError) as error:
+                # Keep serving the last good order, and say why on screen.
+                self._current = Ranking(
+                    order=self._current.order, version=labels.version, model=self._current.model, error=str(error)
+                )
+            with self._status.condition:
+                self._status.done = max(self._status.done, labels.version)
+                self._status.condition.notify_all()

@@ -1,0 +1,34 @@
+"""`slrflow serve`: screen the review in the browser, at http://127.0.0.1:PORT/."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "serve",
+        help="screen records in the browser (title/abstract and full text)",
+        description="Start the local screening app for the review in --directory; decisions go to screening/.",
+    )
+    parser.add_argument("--directory", "-d", type=Path, default=Path("."), help="the review (default: here)")
+    parser.add_argument("--port", "-p", type=int, default=5000, help="port on 127.0.0.1 (default: 5000)")
+    parser.add_argument("--config", type=Path, default=None, help="default: DIRECTORY/config/config.yaml")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from slrflow.app import Review, create_app
+
+    review = Review(args.directory, config_path=args.config)
+    app = create_app(review)
+    print(f"slrflow serve: screening {review.config['review']['title']!r} at http://127.0.0.1:{args.port}/")
+    print("Decisions are written to screening/ at once; press Ctrl+C to stop.")
+    try:
+        app.run(host="127.0.0.1", port=args.port, threaded=True, use_reloader=False)
+    finally:
+        review.close()
+    return 0
