@@ -1,0 +1,80 @@
+"""Try candidate models in-process on the tuning half (seed 1 unless told); prints mean WSS@95 and recall@10%.
+
+    python benchmarks/ranker/tune.py                 # every candidate below
+    python benchmarks/ranker/tune.py --only lr_svm_word
+
+The held-out half is never used here. Writes benchmarks/ranker/tune.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from protocol import DATA, datasets, metrics, prepare, split  # noqa: E402
+
+from slrflow.ranking.features import record_text  # noqa: E402
+from slrflow.ranking.model import RankingModel  # noqa: E402
+from slrflow.ranking.simulate import simulate  # noqa: E402
+
+CANDIDATES: dict[str, dict] = {
+    "svm_word": {"feature_extractor": "tfidf", "classifier": "svm"},
+    "lr_word": {"feature_extractor": "tfidf", "classifier": "logistic"},
+    "lr_svm_word": {"feature_extractor": "tfidf", "classifier": "logistic_svm"},
+    "lr_svm_wordchar": {"feature_extractor": "tfidf_word_char", "classifier": "logistic_svm"},
+    "lr_svm_word_every": {"feature_extractor": "tfidf", "classifier": "logistic_svm", "retrain_growth": 0.0},
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--seeds", nargs="*", type=int, default=[1])
+    args = parser.parse_args()
+    tune, _ = split(datasets())
+    rows = []
+    for label, params in CANDIDATES.items():
+        if args.only and label not in args.only:
+            continue
+        for name in tune:
+            for seed in args.seeds:
+                prepared = prepare(name, seed, HERE / "work", DATA)
+                with open(prepared.path, encoding="utf-8", newline="") as handle:
+                    records = list(csv.DictReader(handle))
+                start = time.perf_counter()
+                order = simulate(
+                    [r["record_id"] for r in records],
+                    [record_text(r) for r in records],
+                    [int(r["label_included"]) for r in records],
+                    list(prepared.prior_ids),
+                    RankingModel(random_state=seed, **params),
+                )
+                wall = time.perf_counter() - start
+                row = {"candidate": label, "dataset": name, "seed": seed, "wall": wall}
+                row |= metrics([rid for rid, _ in order], prepared)
+                rows.append(row)
+                print(f"{label:20s} {name:34s} wss95={row['wss95']:.3f} r10={row['recall10']:.3f} {wall:.1f}s")
+        mine = [r for r in rows if r["candidate"] == label]
+        print(
+            f"== {label}: WSS@95 {statistics.fmean(r['wss95'] for r in mine):.4f} "
+            f"recall@10 {statistics.fmean(r['recall10'] for r in mine):.4f} "
+            f"wall {sum(r['wall'] for r in mine):.0f}s",
+            flush=True,
+        )
+    with open(HERE / "tune.csv", "a", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        if handle.tell() == 0:
+            writer.writeheader()
+        writer.writerows(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

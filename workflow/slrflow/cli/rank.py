@@ -1,0 +1,102 @@
+"""`slrflow rank`: rank the deduplicated records from the title/abstract decisions so far.
+
+    slrflow rank results/dedup/records.csv --decisions results/screening/title_abstract.csv \\
+        --output results/screening/ranking.csv --queue results/screening/queue.csv \\
+        --model-card results/screening/model.json --stopping results/screening/stopping.json \\
+        --plot results/screening/recall_progress.png [--query TEXT] [--seed N] \\
+        [--recall-target 0.95 --confidence 0.95]
+
+Trains on include (1) and exclude (0); until both exist, ranks by TF-IDF similarity to --query (the review
+question and criteria) and says so in the model card. The plot is also written as SVG beside the PNG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from slrflow.errors import DecisionLogError, InputFileError
+
+__all__ = ["add_parser", "run"]
+
+RANKING_FIELDS = ("record_id", "score", "rank", "status", "model")
+QUEUE_FIELDS = ("rank", "record_id", "score", "title", "authors", "year", "journal", "doi", "abstract")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("rank", help="rank records for title/abstract screening", description=__doc__)
+    parser.add_argument("records", type=Path, metavar="RECORDS.csv")
+    parser.add_argument("--decisions", type=Path, metavar="TITLE_ABSTRACT.csv", help="absent file: no decisions")
+    parser.add_argument("--output", type=Path, required=True, metavar="ranking.csv")
+    parser.add_argument("--queue", type=Path, required=True, metavar="queue.csv")
+    parser.add_argument("--model-card", type=Path, required=True, metavar="model.json")
+    parser.add_argument("--stopping", type=Path, required=True, metavar="stopping.json")
+    parser.add_argument("--plot", type=Path, metavar="recall_progress.png")
+    parser.add_argument("--query", default="", help="review question and criteria, used before training")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--recall-target", type=float, default=0.95)
+    parser.add_argument("--confidence", type=float, default=0.95)
+    return parser
+
+
+def _read(path: Path, required: tuple[str, ...], error: type[InputFileError]) -> list[dict[str, str]]:
+    from slrflow.tables import read_table
+
+    try:
+        rows = read_table(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot read: {exc}", path=path) from None
+    if rows:
+        missing = [c for c in required if c not in rows[0]]
+        if missing:
+            raise error(f"missing column(s) {', '.join(missing)}", path=path)
+    return rows
+
+
+def run(args: argparse.Namespace) -> int:
+    from slrflow.ranking.pipeline import STATUSES, rank_review
+    from slrflow.ranking.plot import plot_recall_progress
+    from slrflow.tables import atomic_open, write_table
+
+    records = _read(args.records, ("record_id", "title", "abstract"), InputFileError)
+    statuses: dict[str, str] = {}
+    decided_at: dict[str, str] = {}
+    if args.decisions is not None and args.decisions.exists():
+        for line, row in enumerate(_read(args.decisions, ("record_id", "status"), DecisionLogError), start=2):
+            status = (row.get("status") or "").strip().lower()
+            if status not in STATUSES:
+                raise DecisionLogError(
+                    f"status {status!r} is none of {', '.join(sorted(STATUSES))}", path=args.decisions, line=line
+                )
+            statuses[row["record_id"]] = status
+            decided_at[row["record_id"]] = row.get("first_decided_at") or ""
+    result = rank_review(
+        records,
+        statuses,
+        decided_at,
+        query=args.query,
+        seed=args.seed,
+        recall_target=args.recall_target,
+        confidence=args.confidence,
+    )
+    write_table(args.output, result.ranking, RANKING_FIELDS)
+    write_table(args.queue, result.queue, QUEUE_FIELDS)
+    for path, data in ((args.model_card, result.model_card), (args.stopping, result.stopping)):
+        with atomic_open(path) as handle:
+            json.dump(data, handle, indent=2, sort_keys=True, ensure_ascii=False)
+            handle.write("\n")
+    if args.plot is not None:
+        state = result.stopping
+        note = (
+            f"claimable recall {state['claimable_recall']:.2f} at {state['confidence']:.0%} confidence; "
+            f"target {state['recall_target']:.0%} {'met' if state['target_met'] else 'not met'}"
+        )
+        plot_recall_progress(
+            result.progress,
+            len(records),
+            [args.plot, args.plot.with_suffix(".svg")],
+            stop_at=result.stop_at,
+            note=note,
+        )
+    return 0

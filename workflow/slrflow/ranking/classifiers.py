@@ -1,0 +1,130 @@
+"""Classifiers: learn include (1) against exclude (0) from labelled rows and score every record.
+
+Each is a scikit-learn style estimator with a `name`, found by name in `CLASSIFIERS`: `fit(X, y,
+sample_weight)` returns self, `scores(X)` returns one real number per row, higher meaning more likely included.
+Scores are only compared within one ranking, so they need not be probabilities.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
+from sklearn.svm import LinearSVC
+
+from slrflow.errors import ModelError
+from slrflow.ranking._registry import Registry
+
+__all__ = ["CLASSIFIERS", "Classifier", "LinearSVM", "Logistic", "LogisticSVM", "NaiveBayes"]
+
+CLASSIFIERS: Registry[Classifier] = Registry("classifier")
+
+
+class Classifier(BaseEstimator):
+    name: ClassVar[str] = ""
+
+    def fit(self, X: sp.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> Classifier:
+        raise NotImplementedError
+
+    def scores(self, X: sp.spmatrix) -> np.ndarray:
+        raise NotImplementedError
+
+    @staticmethod
+    def _check(X: sp.spmatrix, y: np.ndarray) -> np.ndarray:
+        y = np.asarray(y, dtype=int)
+        if X.shape[0] != len(y):
+            raise ModelError(f"{X.shape[0]} feature rows but {len(y)} labels")
+        if set(np.unique(y).tolist()) != {0, 1}:
+            raise ModelError("a classifier needs both included (1) and excluded (0) records to learn from")
+        return y
+
+
+def _standardise(values: np.ndarray) -> np.ndarray:
+    spread = values.std()
+    return (values - values.mean()) / (spread if spread > 0 else 1.0)
+
+
+@CLASSIFIERS.register
+class Logistic(Classifier):
+    """L2-regularised logistic regression (liblinear); scores are the decision function."""
+
+    name = "logistic"
+
+    def __init__(self, C: float = 1.0, random_state: int | None = None) -> None:
+        self.C = C
+        self.random_state = random_state
+
+    def fit(self, X: sp.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> Logistic:
+        y = self._check(X, y)
+        self.model_ = LogisticRegression(C=self.C, solver="liblinear", random_state=self.random_state)
+        self.model_.fit(X, y, sample_weight=sample_weight)
+        return self
+
+    def scores(self, X: sp.spmatrix) -> np.ndarray:
+        return self.model_.decision_function(X)
+
+
+@CLASSIFIERS.register
+class LinearSVM(Classifier):
+    """Linear support vector machine with squared hinge loss, as ASReview's ELAS u4 uses."""
+
+    name = "svm"
+
+    def __init__(self, C: float = 0.11, random_state: int | None = None) -> None:
+        self.C = C
+        self.random_state = random_state
+
+    def fit(self, X: sp.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> LinearSVM:
+        y = self._check(X, y)
+        self.model_ = LinearSVC(C=self.C, loss="squared_hinge", random_state=self.random_state)
+        self.model_.fit(X, y, sample_weight=sample_weight)
+        return self
+
+    def scores(self, X: sp.spmatrix) -> np.ndarray:
+        return self.model_.decision_function(X)
+
+
+@CLASSIFIERS.register
+class NaiveBayes(Classifier):
+    """Complement naive Bayes, which copes with the heavy class imbalance of screening."""
+
+    name = "nb"
+
+    def __init__(self, alpha: float = 0.5) -> None:
+        self.alpha = alpha
+
+    def fit(self, X: sp.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> NaiveBayes:
+        y = self._check(X, y)
+        self.model_ = ComplementNB(alpha=self.alpha)
+        self.model_.fit(X, y, sample_weight=sample_weight)
+        return self
+
+    def scores(self, X: sp.spmatrix) -> np.ndarray:
+        joint = self.model_.predict_joint_log_proba(X)
+        return joint[:, 1] - joint[:, 0]
+
+
+@CLASSIFIERS.register
+class LogisticSVM(Classifier):
+    """Ensemble of logistic regression and a linear SVM: the mean of their standardised scores."""
+
+    name = "logistic_svm"
+
+    def __init__(self, C_logistic: float = 1.0, C_svm: float = 0.11, random_state: int | None = None) -> None:
+        self.C_logistic = C_logistic
+        self.C_svm = C_svm
+        self.random_state = random_state
+
+    def fit(self, X: sp.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> LogisticSVM:
+        self.members_ = [
+            Logistic(C=self.C_logistic, random_state=self.random_state).fit(X, y, sample_weight),
+            LinearSVM(C=self.C_svm, random_state=self.random_state).fit(X, y, sample_weight),
+        ]
+        return self
+
+    def scores(self, X: sp.spmatrix) -> np.ndarray:
+        return np.mean([_standardise(member.scores(X)) for member in self.members_], axis=0)

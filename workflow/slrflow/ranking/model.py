@@ -1,0 +1,149 @@
+"""The ranking model: one feature extractor, classifier, balancer and querier, composed by name, plus the
+retraining schedule. The same object drives real screening, `slrflow rank` and `slrflow simulate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import scipy
+import sklearn
+from sklearn.base import BaseEstimator
+
+from slrflow import __version__
+from slrflow.errors import ModelError
+from slrflow.ranking.balancers import BALANCERS, Balancer
+from slrflow.ranking.classifiers import CLASSIFIERS, Classifier
+from slrflow.ranking.features import FEATURE_EXTRACTORS, FeatureExtractor
+from slrflow.ranking.queriers import QUERIERS, Querier
+
+__all__ = ["DEFAULT_MODEL", "RankingModel", "library_versions"]
+
+# Chosen on the tuning half of the benchmark datasets (benchmarks/ranker/, README "Ranking"); fixed for all.
+DEFAULT_MODEL: dict[str, Any] = {
+    "feature_extractor": "tfidf_word_char",
+    "feature_params": {},
+    "classifier": "logistic_svm",
+    "classifier_params": {},
+    "balancer": "balanced",
+    "balancer_params": {},
+    "querier": "max",
+    "querier_params": {},
+    "retrain_growth": 0.1,
+}
+
+
+def library_versions() -> dict[str, str]:
+    return {
+        "slrflow": __version__,
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+    }
+
+
+class RankingModel(BaseEstimator):
+    """A ranking model described by component names and parameters; `random_state` seeds every component.
+
+    retrain_growth: after the first training, the classifier is retrained as soon as an include is labelled,
+    or once the records labelled since the last training reach retrain_growth times the number labelled then
+    (at least one). Early on that is after every record; late in a large review after every few dozen. The
+    schedule depends only on the sequence of decisions, so real screening and simulation retrain identically.
+    """
+
+    def __init__(
+        self,
+        feature_extractor: str = DEFAULT_MODEL["feature_extractor"],
+        feature_params: Mapping[str, Any] | None = None,
+        classifier: str = DEFAULT_MODEL["classifier"],
+        classifier_params: Mapping[str, Any] | None = None,
+        balancer: str = DEFAULT_MODEL["balancer"],
+        balancer_params: Mapping[str, Any] | None = None,
+        querier: str = DEFAULT_MODEL["querier"],
+        querier_params: Mapping[str, Any] | None = None,
+        retrain_growth: float = DEFAULT_MODEL["retrain_growth"],
+        random_state: int | None = None,
+    ) -> None:
+        self.feature_extractor = feature_extractor
+        self.feature_params = feature_params
+        self.classifier = classifier
+        self.classifier_params = classifier_params
+        self.balancer = balancer
+        self.balancer_params = balancer_params
+        self.querier = querier
+        self.querier_params = querier_params
+        self.retrain_growth = retrain_growth
+        self.random_state = random_state
+
+    def _seeded(self, registry: Any, name: str, params: Mapping[str, Any] | None) -> Any:
+        params = dict(params or {})
+        cls = registry.get(name)
+        if "random_state" in cls().get_params() and "random_state" not in params:
+            params["random_state"] = self.random_state
+        return registry.create(name, **params)
+
+    def build_features(self) -> FeatureExtractor:
+        return self._seeded(FEATURE_EXTRACTORS, self.feature_extractor, self.feature_params)
+
+    def build_classifier(self) -> Classifier:
+        return self._seeded(CLASSIFIERS, self.classifier, self.classifier_params)
+
+    def build_balancer(self) -> Balancer:
+        return self._seeded(BALANCERS, self.balancer, self.balancer_params)
+
+    def build_querier(self) -> Querier:
+        return self._seeded(QUERIERS, self.querier, self.querier_params)
+
+    def check(self) -> RankingModel:
+        """Build every component once so that a bad name or parameter fails before any work is done."""
+        if not self.retrain_growth >= 0:
+            raise ModelError(f"retrain_growth must be >= 0, not {self.retrain_growth}")
+        self.build_features()
+        self.build_classifier()
+        self.build_balancer()
+        self.build_querier()
+        return self
+
+    def retrain_due(self, n_at_last_fit: int, n_new: int, new_include: bool) -> bool:
+        """Whether to retrain after a decision, given the labels at the last training and since then."""
+        return new_include or n_new >= max(1, int(self.retrain_growth * n_at_last_fit))
+
+    def description(self) -> dict[str, Any]:
+        """Every component with its full parameters, as JSON-ready data."""
+        parts = {
+            "feature_extractor": self.build_features(),
+            "classifier": self.build_classifier(),
+            "balancer": self.build_balancer(),
+            "querier": self.build_querier(),
+        }
+        return {
+            **{role: {"name": part.name, "params": _jsonable(part.get_params())} for role, part in parts.items()},
+            "retrain_growth": self.retrain_growth,
+            "random_state": self.random_state,
+        }
+
+    def identity(self) -> str:
+        """A short id that changes whenever any component or parameter does, e.g. 'logistic_svm+...@1a2b3c4d'."""
+        described = self.description()
+        described.pop("random_state")
+        for part in described.values():
+            if isinstance(part, dict):
+                part["params"].pop("random_state", None)
+        digest = hashlib.sha1(json.dumps(described, sort_keys=True).encode()).hexdigest()[:8]
+        return f"{self.classifier}+{self.feature_extractor}+{self.querier}@{digest}"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (np.integer, np.floating)):
+        return value.item()
+    return value

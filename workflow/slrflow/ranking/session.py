@@ -1,0 +1,176 @@
+"""A screening session: the state the web app, `slrflow rank` and `slrflow simulate` all share.
+
+    session = ScreeningSession(record_ids, texts, RankingModel(random_state=seed), query="...")
+    session.record_decision("r0123...", 1)      # retrains if the schedule says so, then re-ranks
+    session.next_record()                       # the record to screen next
+    session.ranking()                           # every unlabelled record, best first
+
+Features are extracted once, from every record's text (no labels involved). Until both an include and an
+exclude are labelled there is nothing to learn from, so records are ranked by TF-IDF cosine similarity to the
+review question (`query`) and to the includes found so far; `mode` says which of the two is in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from slrflow.errors import ModelError
+from slrflow.ranking.model import RankingModel
+
+__all__ = ["ScreeningSession"]
+
+UNLABELLED = -1
+
+
+class ScreeningSession:
+    def __init__(
+        self,
+        record_ids: Sequence[str],
+        texts: Sequence[str],
+        model: RankingModel | None = None,
+        query: str | None = None,
+    ) -> None:
+        if len(record_ids) != len(texts):
+            raise ModelError(f"{len(record_ids)} record ids but {len(texts)} texts")
+        if len(set(record_ids)) != len(record_ids):
+            raise ModelError("record ids must be unique; deduplicate the records first")
+        if not record_ids:
+            raise ModelError("there are no records to rank")
+        self.model = (model or RankingModel()).check()
+        self.record_ids = list(record_ids)
+        self.query = query or ""
+        self._index = {rid: i for i, rid in enumerate(self.record_ids)}
+        self._features = self.model.build_features()
+        self.features = self._features.fit_transform(list(texts))
+        self._classifier = self.model.build_classifier()
+        self._balancer = self.model.build_balancer()
+        self._querier = self.model.build_querier()
+        self.labels = np.full(len(self.record_ids), UNLABELLED, dtype=np.int8)
+        self.history: list[tuple[str, int]] = []
+        self.n_fits = 0
+        self._n_at_last_fit = 0
+        self._new_since_fit = 0
+        self._include_since_fit = False
+        self._fitted = False
+        self._query_vector = self._features.transform([self.query]) if self.query.strip() else None
+        self.scores = self._similarity_scores()
+
+    # -- decisions ------------------------------------------------------------------------------------------
+    def record_decision(self, record_id: str, label: int) -> None:
+        """Record include (1) or exclude (0) for one record, then retrain and re-rank when the schedule says so.
+
+        This is the call the web app makes after each decision; a changed decision replaces the earlier one.
+        """
+        index = self._lookup(record_id)
+        if label not in (0, 1):
+            raise ModelError(f"label must be 1 (include) or 0 (exclude), not {label!r}")
+        self.labels[index] = label
+        self.history.append((record_id, int(label)))
+        self._new_since_fit += 1
+        self._include_since_fit |= label == 1
+        self._update()
+
+    def record_decisions(self, decisions: Sequence[tuple[str, int]]) -> None:
+        """Record many decisions at once (e.g. from the decision logs) and train once at the end."""
+        for record_id, label in decisions:
+            index = self._lookup(record_id)
+            if label not in (0, 1):
+                raise ModelError(f"label of {record_id} must be 1 or 0, not {label!r}")
+            self.labels[index] = label
+            self.history.append((record_id, int(label)))
+        if decisions:
+            self._new_since_fit += len(decisions)
+            self._include_since_fit |= any(label == 1 for _, label in decisions)
+            self._update()
+
+    # -- reading the ranking --------------------------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        """'classifier' once trained, else 'query_similarity' (or 'input_order' with no query and no include)."""
+        if self._fitted:
+            return "classifier"
+        if self._query_vector is not None or (self.labels == 1).any():
+            return "query_similarity"
+        return "input_order"
+
+    def ranking(self) -> list[str]:
+        """The unlabelled record ids, the one to screen first first."""
+        order = self._querier.order(self.scores, self.labels == UNLABELLED, self.n_labelled)
+        return [self.record_ids[i] for i in order]
+
+    def order(self, candidates: np.ndarray) -> np.ndarray:
+        """Positions of the records where the boolean mask `candidates` is True, in the querier's order."""
+        return self._querier.order(self.scores, candidates, self.n_labelled)
+
+    def next_record(self) -> str | None:
+        """The record to screen next, or None when every record is labelled."""
+        order = self._querier.order(self.scores, self.labels == UNLABELLED, self.n_labelled)
+        return self.record_ids[int(order[0])] if len(order) else None
+
+    @property
+    def n_labelled(self) -> int:
+        return int((self.labels != UNLABELLED).sum())
+
+    def training_counts(self) -> dict[str, int]:
+        return {
+            "records": len(self.record_ids),
+            "included": int((self.labels == 1).sum()),
+            "excluded": int((self.labels == 0).sum()),
+            "unlabelled": int((self.labels == UNLABELLED).sum()),
+            "trainings": self.n_fits,
+        }
+
+    def describe(self) -> dict[str, Any]:
+        """The model card: which model, with which parameters, trained on what, in which mode."""
+        return {
+            "model": self.model.identity(),
+            "mode": self.mode,
+            "components": self.model.description(),
+            "seed": self.model.random_state,
+            "training_counts": self.training_counts(),
+            "query": self.query,
+        }
+
+    # -- internals ------------------------------------------------------------------------------------------
+    def _lookup(self, record_id: str) -> int:
+        try:
+            return self._index[record_id]
+        except KeyError:
+            raise ModelError(f"record {record_id!r} is not among the {len(self.record_ids)} records") from None
+
+    def _update(self) -> None:
+        labelled = self.labels != UNLABELLED
+        both = (self.labels == 1).any() and (self.labels == 0).any()
+        if not both:
+            self._fitted = False
+            self.scores = self._similarity_scores()
+            return
+        if self._fitted and not self.model.retrain_due(
+            self._n_at_last_fit, self._new_since_fit, self._include_since_fit
+        ):
+            return
+        y = self.labels[labelled].astype(int)
+        x = self.features[np.flatnonzero(labelled)]
+        self._classifier.fit(x, y, sample_weight=self._balancer.sample_weight(y))
+        self.scores = np.asarray(self._classifier.scores(self.features), dtype=float)
+        self._fitted = True
+        self.n_fits += 1
+        self._n_at_last_fit = int(labelled.sum())
+        self._new_since_fit = 0
+        self._include_since_fit = False
+
+    def _similarity_scores(self) -> np.ndarray:
+        """Cosine similarity to the query plus the centroid of the includes so far (zeros if neither exists)."""
+        target = None
+        if self._query_vector is not None:
+            target = self._query_vector
+        included = np.flatnonzero(self.labels == 1)
+        if len(included):
+            centroid = self.features[included].mean(axis=0)
+            target = centroid if target is None else target + centroid
+        if target is None:
+            return np.zeros(len(self.record_ids))
+        return np.asarray(self.features @ np.asarray(target).ravel(), dtype=float).ravel()
