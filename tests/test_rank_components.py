@@ -18,7 +18,7 @@ from slrflow.ranking.stopping import STOPPERS
 
 @pytest.fixture(scope="module")
 def labelled(fixtures):
-    with open(fixtures / "ranking" / "antihistamines_60.csv", encoding="utf-8", newline="") as handle:
+    with open(fixtures / "ranking" / "shoulder_60.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [record_text(r) for r in rows], np.array([int(r["label_included"]) for r in rows])
 

@@ -164,13 +164,10 @@ class ScreeningSession:
 
     def _similarity_scores(self) -> np.ndarray:
         """Cosine similarity to the query plus the centroid of the includes so far (zeros if neither exists)."""
-        target = None
+        target = np.zeros(self.features.shape[1])
         if self._query_vector is not None:
-            target = self._query_vector
+            target += self._query_vector.toarray().ravel()
         included = np.flatnonzero(self.labels == 1)
         if len(included):
-            centroid = self.features[included].mean(axis=0)
-            target = centroid if target is None else target + centroid
-        if target is None:
-            return np.zeros(len(self.record_ids))
-        return np.asarray(self.features @ np.asarray(target).ravel(), dtype=float).ravel()
+            target += np.asarray(self.features[included].mean(axis=0)).ravel()
+        return np.asarray(self.features @ target, dtype=float).ravel()
