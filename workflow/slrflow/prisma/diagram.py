@@ -211,6 +211,7 @@ class Layout:
 ROWS: tuple[str, ...] = ("id", "screened", "sought", "assessed", "included")
 FOOTER_SIZE = FONT_SIZE - 1.5
 FOOTER_LINE = FOOTER_SIZE * 1.3 / 72
+FOOTER_GAP = 0.16  # between the last row and the footnote
 
 
 def layout_diagram(counts: PrismaCounts) -> Layout:
@@ -234,7 +235,13 @@ def layout_diagram(counts: PrismaCounts) -> Layout:
         note = _note(counts)
         footer = _wrap([(CITATION, 0)] + ([(note, 0)] if note else []), fig_w - 2 * MARGIN, size=FOOTER_SIZE)
         fig_h = (
-            MARGIN + HEADER_HEIGHT + sum(heights.values()) + ROW_GAP * len(ROWS) + len(footer) * FOOTER_LINE + MARGIN
+            MARGIN
+            + HEADER_HEIGHT
+            + sum(heights.values())
+            + ROW_GAP * len(ROWS)
+            + FOOTER_GAP
+            + len(footer) * FOOTER_LINE
+            + MARGIN
         )
         tops: dict[str, float] = {}
         y = fig_h - MARGIN - HEADER_HEIGHT - ROW_GAP
@@ -315,22 +322,19 @@ def _text_width(text: str, size: float) -> float:
 
 
 def _wrap(lines: list[tuple[str, int]], width: float, *, size: float = FONT_SIZE) -> list[tuple[str, int]]:
-    """Break lines at spaces so each fits `width` inches; a continuation keeps its line's indent, plus one."""
+    """Break lines at spaces so each fits `width` inches; list items (indent > 0) continue with a hanging indent."""
     out: list[tuple[str, int]] = []
     for text, indent in lines:
-        room = width - indent * INDENT
-        words = text.split(" ")
-        current = ""
-        first = True
-        for word in words:
+        hang = indent + 1 if indent else indent
+        current, level = "", indent
+        for word in text.split(" "):
             trial = f"{current} {word}" if current else word
-            limit = room if first else room - INDENT
-            if current and _text_width(trial, size) > limit:
-                out.append((current, indent if first else indent + 1))
-                current, first = word, False
+            if current and _text_width(trial, size) > width - level * INDENT:
+                out.append((current, level))
+                current, level = word, hang
             else:
                 current = trial
-        out.append((current, indent if first else indent + 1))
+        out.append((current, level))
     return out
 
 
