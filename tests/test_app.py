@@ -37,7 +37,7 @@ def build_review(
     records = []
     for row in chosen:
         record = {field: row.get(field, "") for field in RECORD_FIELDS}
-        record["authors"] = row["authors"].replace(",", ";") if ";" not in row["authors"] else row["authors"]
+        record["year"] = row["year"].split(".")[0]  # the dataset stores years as floats
         record["pmid"] = row["record_id"]
         record["record_id"] = record_id(record)
         record.update(member_ids=record["record_id"], databases="MEDLINE", n_members=1)

@@ -207,7 +207,7 @@ function renderProgress(p) {
   const stop = $("stopping");
   stop.classList.remove("stop");
   if (p.stage !== "title_abstract") {
-    stop.textContent = `${p.total} studies reached full text.`;
+    stop.textContent = `${p.total} ${p.total === 1 ? "study" : "studies"} reached full text.`;
   } else if (p.stopping) {
     const s = p.stopping;
     const pct = (x) => `${Math.round(100 * x)}%`;
