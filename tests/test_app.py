@@ -377,3 +377,35 @@ def test_recall_plot_draws_the_includes_found() -> None:
     found = svg.split('class="maybe"/>')[1].split('points="')[1].split('"')[0].split()
     # includes 0, 0, 1, 1, 2 on a scale to 3 (includes and maybes): the plot is 138 high from y=12 down to 150.
     assert [point.split(",")[1] for point in found] == ["150.0", "150.0", "104.0", "104.0", "58.0"]
+
+
+def test_the_next_record_comes_from_the_ranking_packages_model_once_it_has_retrained(review_dir: Path) -> None:
+    from slrflow.ranking.pipeline import rank_review
+
+    review = Review(review_dir)
+    try:
+        include, exclude = review.records[0]["record_id"], review.records[5]["record_id"]
+        review.decide("alice", "title_abstract", include, "include")
+        review.decide("alice", "title_abstract", exclude, "exclude")
+        assert review.wait_for_model("alice")
+        expected = rank_review(
+            review.records,
+            {include: "include", exclude: "exclude"},
+            query=" ".join(
+                [
+                    review.config["review"]["title"],
+                    review.config["review"]["question"],
+                    *review.config["review"]["eligibility"]["include"],
+                ]
+            ),
+            seed=42,
+        )
+        assert review.next_record("alice", "title_abstract") == expected.queue[0]["record_id"]
+        progress = review.progress("alice", "title_abstract")
+        assert progress["model"].startswith(expected.model_card["classifier_model"])
+        assert progress["model_trained_on"] == 2 and progress["model_up_to_date"]
+        stopping = progress["stopping"]
+        assert (stopping["n_screened"], stopping["n_included"], stopping["n_total"]) == (2, 1, 12)
+        assert stopping["p_value"] == pytest.approx(expected.stopping["p_value"])
+    finally:
+        review.close()

@@ -60,19 +60,12 @@ class SessionRanker:
         from slrflow.ranking.session import ScreeningSession
 
         model = RankingModel(random_state=self.seed)
-        try:
-            self._session = ScreeningSession(self.record_ids, self.texts, model, query=self.query_text)
-        except ValueError:
-            # The session could not score the question's similarity (seen with a sparse query vector): rank
-            # without the question rather than not at all, and say so on screen.
-            self._session = ScreeningSession(self.record_ids, self.texts, model)
-            self.query_text = ""
+        self._session = ScreeningSession(self.record_ids, self.texts, model, query=self.query_text)
         return self
 
     def describe(self) -> str:
         session = self._session
-        note = "" if self.query_text else ", without the question"
-        return f"{session.model.identity()} ({session.mode}{note})"
+        return f"{session.model.identity()} ({session.mode.replace('_', ' ')})"
 
     def rank(self, labels: Mapping[int, int]) -> np.ndarray:
         from slrflow.ranking.session import UNLABELLED
@@ -91,12 +84,10 @@ class SessionRanker:
         if changed:
             session.record_decisions(changed)
         self._labels = dict(labels)
-        unlabelled = [self._position[rid] for rid in session.ranking()]
-        # Labelled records go last (best first) so that a record another reviewer labelled, or an undone one,
-        # is still found in the order.
-        labelled = np.flatnonzero(session.labels != UNLABELLED)
-        labelled = labelled[np.argsort(-np.asarray(session.scores)[labelled], kind="stable")]
-        return np.concatenate([np.asarray(unlabelled, dtype=np.int64), labelled.astype(np.int64)])
+        unlabelled = session.labels == UNLABELLED
+        # Labelled records go last so that a record whose label the queue does not know yet (an undo that the
+        # next round will tell the session) is still found in the order.
+        return np.concatenate([session.order(unlabelled), session.order(~unlabelled)]).astype(np.int64)
 
 
 @dataclass

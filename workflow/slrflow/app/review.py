@@ -228,13 +228,15 @@ class Review:
                 if not mine:
                     continue
                 values = {d.decision for d in mine}
+                if {"include", "exclude"} <= values:
+                    continue  # a conflict: neither a label to learn from nor screened, as `slrflow rank` counts
                 if values == {"include"}:
                     train[position] = 1
                 elif values == {"exclude"}:
                     train[position] = 0
-                # For the stopping rule a maybe or a disagreement may still be relevant: count it as found.
+                # The stopping rule counts maybe as relevant (it goes on to full text), as `slrflow rank` does.
                 screened.append((min(d.timestamp for d in mine), 0 if values == {"exclude"} else 1))
-            screened.sort()
+            screened.sort(key=lambda item: item[0])  # stable: ties keep the order the logs gave them
             return Labels(self._version, train, [label for _, label in screened])
 
     def _stopping(self, screened: list[int], n_total: int) -> dict[str, Any]:
@@ -456,8 +458,10 @@ class Review:
 
 
 def _query_text(config: Mapping[str, Any]) -> str:
+    """The text the ranking starts from, as the workflow's rank rule builds it (rules/common.smk)."""
     review = config["review"]
-    return "\n".join([review.get("question", ""), *(review.get("eligibility", {}) or {}).get("include", [])])
+    eligibility = review.get("eligibility", {}) or {}
+    return " ".join([review["title"], review["question"], *eligibility.get("include", [])])
 
 
 def _decision_view(decision: Decision | None) -> dict[str, str] | None:
