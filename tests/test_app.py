@@ -303,7 +303,7 @@ def test_full_text_queue_holds_the_included_records_and_exclusions_need_a_reason
                     {"field": "sample_size", "value": "40", "page": 1, "snippet": "40 children were randomised"}
                 ]
             else:
-                assert view["fulltext"]["status"] == "missing"
+                assert view["fulltext"]["status"] == "not retrieved"
             missing_reason = client.post(
                 "/api/decide",
                 json={"reviewer": "alice", "stage": "full_text", "record_id": rid, "decision": "exclude"},

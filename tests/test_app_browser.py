@@ -163,7 +163,11 @@ def test_full_text_decision_needs_a_reason_and_shows_the_extracted_text(
             {
                 "status": "ok",
                 "pages": ["Methods\nSixty children with ADHD were randomised to methylphenidate.", "Results\n..."],
-                "fields": {"sample_size": {"value": "60", "page": 1, "snippet": "Sixty children with ADHD"}},
+                # as `slrflow extraction` writes them: each field a list of values with page and snippet
+                "fields": {
+                    "sample_size": [{"value": "60", "page": 1, "snippet": "Sixty children with ADHD"}],
+                    "country": [],
+                },
             }
         ),
         encoding="utf-8",

@@ -40,7 +40,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "latency.csv")
     args = parser.parse_args()
+    import logging
+
     from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     root = Path(tempfile.mkdtemp(prefix="slrflow-latency-"))
     started = time.perf_counter()

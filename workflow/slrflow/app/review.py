@@ -373,7 +373,13 @@ class Review:
         """results/fulltext/<record_id>.json as the extraction step wrote it: pages and extracted fields."""
         path = self.directory / "results" / "fulltext" / f"{record_id}.json"
         if not path.is_file():
-            return {"status": "missing", "message": f"{path.relative_to(self.directory)} not found", "pages": []}
+            return {
+                "status": "not retrieved",
+                "message": f"no {path.relative_to(self.directory)}: no PDF matched this record yet. Put its PDF in "
+                "resources/fulltext/ and run `snakemake -c2` again, or exclude it as full text not available.",
+                "pages": [],
+                "fields": [],
+            }
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:

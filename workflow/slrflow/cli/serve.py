@@ -21,7 +21,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
+
     from slrflow.app import Review, create_app
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
 
     review = Review(args.directory, config_path=args.config)
     app = create_app(review)
