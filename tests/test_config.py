@@ -46,3 +46,10 @@ def test_a_wrong_key_or_value_is_named(tmp_path, change, named):
     change(config)
     with pytest.raises(ConfigError, match=named.replace(".", r"\.")):
         load_config(write(tmp_path, config))
+
+
+def test_unquoted_dates_are_read_as_iso_text(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    path.write_text(path.read_text().replace("'2024-05-14'", "2024-05-14"))
+    assert "date: 2024-05-14\n" in path.read_text()
+    assert load_config(path)["searches"][0]["date"] == "2024-05-14"

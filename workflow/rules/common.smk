@@ -1,20 +1,23 @@
 import glob
-import os
 import shlex
 from pathlib import Path
 
 from snakemake.utils import validate
 
 import slrflow
+from slrflow.config import dates_as_text
 
+config.update(dates_as_text(config))
 validate(config, schema="../schemas/config.schema.yaml")
 
 # Rules run `python -m slrflow` from this workflow's own tree, in the project's venv or a conda env alike.
 WORKFLOW_DIR = Path(workflow.basedir).parent
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    filter(None, [str(WORKFLOW_DIR), os.environ.get("PYTHONPATH")])
+
+
+shell.prefix(
+    # Snakemake formats the prefix too, hence the doubled braces around the shell's ${...}.
+    f"set -euo pipefail; export PYTHONPATH={shlex.quote(str(WORKFLOW_DIR))}${{{{PYTHONPATH:+:$PYTHONPATH}}}}; "
 )
-SLRFLOW = "python -m slrflow"
 # Library changes alone do not make Snakemake rerun a rule; the version in params does.
 SLRFLOW_VERSION = slrflow.__version__
 SEARCHES = {search["name"]: search for search in config["searches"]}
@@ -31,8 +34,12 @@ def source_files():
     return [SOURCES[name]["file"] for name in SOURCES]
 
 
-def source_databases():
-    return [SOURCES[name].get("database", name) for name in SOURCES]
+def database_file_args():
+    """`DATABASE=FILE` per source, so every imported row carries the database PRISMA counts it under."""
+    return " ".join(
+        shlex.quote(f"{source.get('database', name)}={source['file']}")
+        for name, source in SOURCES.items()
+    )
 
 
 def decision_logs(stage):

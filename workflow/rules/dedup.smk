@@ -13,10 +13,7 @@ rule deduplicate:
     conda:
         "../envs/slrflow.yaml"
     params:
-        overrides=lambda wildcards, input: (
-            f"--overrides {input.overrides}" if input.overrides else ""
-        ),
         version=SLRFLOW_VERSION,
     shell:
-        "{SLRFLOW} dedup {input.records:q} --output {output.clusters:q} --records {output.records:q}"
-        " --matches {output.matches:q} {params.overrides} 2> {log:q}"
+        "python -m slrflow dedup {input.records:q} --output {output.clusters:q} --records {output.records:q}"
+        " --matches {output.matches:q} --overrides screening/duplicates.csv 2> {log:q}"

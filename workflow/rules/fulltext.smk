@@ -15,13 +15,12 @@ rule extract_pdf:
     params:
         version=SLRFLOW_VERSION,
     shell:
-        "{SLRFLOW} fulltext {input:q} --output {output:q} 2> {log:q}"
+        "python -m slrflow fulltext {input:q} --output {output:q} 2> {log:q}"
 
 
 rule match_fulltext:
     input:
-        records="results/dedup/records.csv",
-        full_text="results/screening/title_abstract.csv",
+        sought="results/screening/sought.csv",
         pdfs=expand("results/fulltext/pdf/{pdf}.json", pdf=pdf_stems()),
     output:
         "results/fulltext/matches.csv",
@@ -32,7 +31,7 @@ rule match_fulltext:
     params:
         version=SLRFLOW_VERSION,
     shell:
-        "{SLRFLOW} match-fulltext --records {input.records:q} --decisions {input.full_text:q}"
+        "python -m slrflow match-fulltext --records {input.sought:q}"
         " --pdfs {input.pdfs:q} --output {output:q} 2> {log:q}"
 
 
@@ -50,5 +49,5 @@ rule extraction:
     params:
         version=SLRFLOW_VERSION,
     shell:
-        "{SLRFLOW} extraction --config {input.config:q} --matches {input.matches:q} --pdfs {input.pdfs:q}"
+        "python -m slrflow extraction --fields {input.config:q} --matches {input.matches:q} --pdfs {input.pdfs:q}"
         " --outdir results/fulltext 2> {log:q}"

@@ -8,7 +8,7 @@ rule import_searches:
     conda:
         "../envs/slrflow.yaml"
     params:
-        databases=" ".join(f"--database {shlex.quote(db)}" for db in source_databases()),
+        sources=database_file_args(),
         version=SLRFLOW_VERSION,
     shell:
-        "{SLRFLOW} import {input:q} {params.databases} --output {output:q} 2> {log:q}"
+        "python -m slrflow import {params.sources} --output {output:q} 2> {log:q}"

@@ -12,6 +12,7 @@ rule prisma:
     output:
         counts="results/prisma/counts.json",
         csv="results/prisma/PRISMA.csv",
+        records_by_box="results/prisma/records_by_box.csv",
         svg="results/prisma/flow_diagram.svg",
         pdf="results/prisma/flow_diagram.pdf",
         png=report(
@@ -26,4 +27,4 @@ rule prisma:
     params:
         version=SLRFLOW_VERSION,
     shell:
-        "{SLRFLOW} prisma --config {input.config:q} --results results --outdir results/prisma 2> {log:q}"
+        "python -m slrflow prisma --config {input.config:q} --results results --outdir results/prisma 2> {log:q}"

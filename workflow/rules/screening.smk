@@ -2,6 +2,7 @@ rule settle_decisions:
     input:
         config="config/config.yaml",
         clusters="results/dedup/clusters.csv",
+        records="results/dedup/records.csv",
         logs=screening_inputs(),
     output:
         title_abstract="results/screening/title_abstract.csv",
@@ -9,6 +10,7 @@ rule settle_decisions:
         conflicts="results/screening/conflicts.csv",
         orphans="results/screening/orphans.csv",
         changes="results/screening/changes.csv",
+        sought="results/screening/sought.csv",
     log:
         "results/logs/decisions.log",
     conda:
@@ -16,7 +18,8 @@ rule settle_decisions:
     params:
         version=SLRFLOW_VERSION,
     shell:
-        "{SLRFLOW} decisions --config {input.config:q} --clusters {input.clusters:q} --screening screening"
+        "python -m slrflow decisions --config {input.config:q} --clusters {input.clusters:q} --records {input.records:q}"
+        " --screening screening"
         " --outdir results/screening 2> {log:q}"
 
 
@@ -47,7 +50,7 @@ rule rank:
         confidence=config["stopping"]["confidence"],
         version=SLRFLOW_VERSION,
     shell:
-        "{SLRFLOW} rank {input.records:q} --decisions {input.decisions:q} --output {output.ranking:q}"
+        "python -m slrflow rank {input.records:q} --decisions {input.decisions:q} --output {output.ranking:q}"
         " --queue {output.queue:q} --model-card {output.model:q} --stopping {output.stopping:q}"
         " --plot {output.plot:q} --query {params.query:q} --seed {params.seed}"
         " --recall-target {params.target} --confidence {params.confidence} 2> {log:q}"

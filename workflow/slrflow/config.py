@@ -7,6 +7,7 @@ and fills the schema's defaults.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import yaml
 
 from slrflow.errors import ConfigError
 
-__all__ = ["SCHEMA_PATH", "load_config", "validate_config"]
+__all__ = ["SCHEMA_PATH", "dates_as_text", "load_config", "validate_config"]
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
 
@@ -29,7 +30,18 @@ def load_config(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read ({error.strerror})") from error
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: not valid YAML ({error})") from error
-    return validate_config(config or {}, source=str(path))
+    return validate_config(dates_as_text(config or {}), source=str(path))
+
+
+def dates_as_text(value: Any) -> Any:
+    """YAML reads an unquoted `date: 2024-05-14` as a date; the schema and the outputs want the ISO text."""
+    if isinstance(value, dict):
+        return {key: dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [dates_as_text(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def validate_config(config: dict[str, Any], *, source: str = "config") -> dict[str, Any]:

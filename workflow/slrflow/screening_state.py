@@ -18,6 +18,7 @@ __all__ = [
     "CHANGE_COLUMNS",
     "CONFLICT_COLUMNS",
     "ORPHAN_COLUMNS",
+    "SOUGHT_COLUMNS",
     "STUDY_COLUMNS",
     "ReviewState",
     "settle_review",
@@ -38,6 +39,7 @@ STUDY_COLUMNS = (
 CONFLICT_COLUMNS = ("stage", "record_id", "reviewers", "decisions", "resolution", "resolved_by", "resolved_at")
 ORPHAN_COLUMNS = ("stage", "reviewer", "record_id", "decision", "reason", "timestamp", "source", "line")
 CHANGE_COLUMNS = ("stage", "reviewer", "record_id", "before", "after", "changed_at", "source", "line")
+SOUGHT_COLUMNS = ("record_id", "title", "authors", "year", "journal", "doi", "member_ids")
 # Studies that go on to full text: uncertainty at title/abstract is settled by reading the paper.
 TO_FULL_TEXT = frozenset({"include", "maybe"})
 
@@ -77,8 +79,13 @@ def settle_review(config: Mapping[str, Any], *, clusters: str | Path, screening:
     return ReviewState(title_abstract, full_text, changes(ta_logs) + changes(ft_logs))
 
 
-def write_settlements(state: ReviewState, outdir: str | Path) -> None:
+def write_settlements(state: ReviewState, outdir: str | Path, *, records: str | Path | None = None) -> None:
+    """Write the tables of DATAFLOW.md; with the dedup `records`, also sought.csv: the studies sought in full text."""
     outdir = Path(outdir)
+    if records is not None:
+        sought = {s.record_id for s in state.title_abstract.studies.values() if s.status in TO_FULL_TEXT}
+        rows = [row for row in read_table(records) if row["record_id"] in sought]
+        write_table(outdir / "sought.csv", rows, SOUGHT_COLUMNS)
     conflicts = []
     orphans = []
     for settlement in (state.title_abstract, state.full_text):

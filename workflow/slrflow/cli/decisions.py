@@ -17,6 +17,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument("--config", required=True, type=Path, help="config/config.yaml of the review")
     parser.add_argument("--clusters", required=True, type=Path, help="results/dedup/clusters.csv")
+    parser.add_argument(
+        "--records", type=Path, help="results/dedup/records.csv: also write sought.csv, the studies sought in full text"
+    )
     parser.add_argument("--screening", default=Path("screening"), type=Path, help="the screening/ folder")
     parser.add_argument("--outdir", required=True, type=Path, help="where to write (results/screening)")
     return parser
@@ -28,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     state = settle_review(config, clusters=args.clusters, screening=args.screening)
-    write_settlements(state, args.outdir)
+    write_settlements(state, args.outdir, records=args.records)
     for settlement in (state.title_abstract, state.full_text):
         counts: dict[str, int] = {}
         for study in settlement.studies.values():

@@ -49,18 +49,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    import yaml
-
-    from slrflow.errors import ConfigError
+    from slrflow.config import load_config
     from slrflow.prisma import count_prisma, read_inputs, results_paths, write_outputs
 
-    try:
-        with open(args.config, encoding="utf-8") as handle:
-            config = yaml.safe_load(handle) or {}
-    except OSError as error:
-        raise ConfigError(f"{args.config}: cannot read ({error.strerror})") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{args.config}: not valid YAML ({error})") from error
+    config = load_config(args.config)
     paths = results_paths(args.results)
     for name in _INPUTS:
         if getattr(args, name) is not None:

@@ -94,7 +94,8 @@ def parse_fields(items: object, *, source: str = "config") -> list[FieldSpec]:
                 patterns.append(re.compile(pattern, re.IGNORECASE))
             except re.error as error:
                 raise ConfigError(f"{where}: pattern {pattern!r} is not a valid regex: {error}") from error
-        sections = tuple(_as_list(item.get("section"), where, "section"))
+        # "any" (the config schema's default) means the whole text, as an empty list does.
+        sections = tuple(section for section in _as_list(item.get("section"), where, "section") if section != "any")
         unknown = [section for section in sections if section not in SECTION_NAMES]
         if unknown:
             raise ConfigError(f"{where}: unknown section {unknown[0]!r} (known: {', '.join(SECTION_NAMES)})")
