@@ -45,7 +45,8 @@ function buildHighlighter(terms) {
   if (!all.length) return null;
   all.sort((a, b) => b[0].length - a[0].length);
   const kind = new Map(all);
-  const pattern = new RegExp(`\\b(${all.map(([t]) => escapeRegex(t)).join("|")})[\\p{L}\\p{N}-]*`, "giu");
+  // A term matches as a whole word, with an inflection at most: "trial" finds "trials", "data" not "database".
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(${all.map(([t]) => escapeRegex(t)).join("|")})(?:s|es|ed|ing|al)?(?![\\p{L}\\p{N}])`, "giu");
   return { pattern, kind };
 }
 
