@@ -271,11 +271,6 @@ def test_decision_ids_are_among_the_imported_ids(tmp_path):
     assert not missing, f"decisions name record_ids the importer does not produce: {missing}"
 
 
-@pytest.mark.xfail(
-    reason="importer bug: Scopus 'AU  - Da Roit, B.' is split into 'Roit, Da' and 'B.' (_fields._split_commas), "
-    "so the Scopus copy of Da Roit et al. 2007 gets another id than its WoS copy",
-    strict=False,
-)
 def test_importer_reads_the_same_ids_as_the_reference_reader(tmp_path):
     imported = {row["record_id"] for row in _imported_rows(tmp_path)}
     ours = {i for v in export_ids().values() for i in v}

@@ -203,6 +203,9 @@ def test_split_authors() -> None:
     assert split_authors("Smith, John") == ["Smith, John"]
     assert split_authors("Andy SmithTom Weber") == ["Smith, Andy", "Weber, Tom"]
     assert split_authors("Mary Jane McNamara") == ["McNamara, Mary Jane"]
+    # A surname of two words keeps its initials (Scopus writes one author per AU line).
+    assert split_authors("Da Roit, B.") == ["Da Roit, B."]
+    assert split_authors("Da Roit, B., Le Bihan, B.") == ["Da Roit, B.", "Le Bihan, B."]
 
 
 @pytest.mark.parametrize(

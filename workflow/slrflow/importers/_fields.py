@@ -142,10 +142,14 @@ def split_authors(value: object) -> list[str]:
     return [name for name in (normalise_author(p) for p in parts) if name]
 
 
+_ONLY_INITIALS = re.compile(r"(?:[A-Z]\.?[\s-]?){1,4}")
+
+
 def _split_commas(text: str) -> list[str]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
-    # "Rottman J, Carmel E" or "Joseph Rottman, Erran Carmel": every part is a whole name.
-    if len(parts) > 1 and all(" " in p or "." in p for p in parts):
+    # "Rottman J, Carmel E" or "Joseph Rottman, Erran Carmel": every part is a whole name. A part of initials
+    # only ("B.") is the given name of the part before it, as in "Da Roit, B.".
+    if len(parts) > 1 and all((" " in p or "." in p) and not _ONLY_INITIALS.fullmatch(p) for p in parts):
         return parts
     # "Smith, John" or "Smith, J., Jones, K.": surname and given names alternate.
     if len(parts) % 2 == 0:
