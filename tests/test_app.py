@@ -409,3 +409,19 @@ def test_the_next_record_comes_from_the_ranking_packages_model_once_it_has_retra
         assert stopping["p_value"] == pytest.approx(expected.stopping["p_value"])
     finally:
         review.close()
+
+
+def test_a_broken_log_is_reported_with_file_and_line_until_it_is_fixed(review_dir: Path) -> None:
+    log = review_dir / "screening" / "title_abstract" / "alice.csv"
+    log.parent.mkdir(parents=True)
+    log.write_text(HEADER + "r0123456789abcde,perhaps,,alice,2026-11-23T10:00:00+00:00,\n", encoding="utf-8")
+    review = Review(review_dir)
+    client = create_app(review).test_client()
+    try:
+        answer = client.get("/api/next?reviewer=alice&stage=title_abstract")
+        assert answer.status_code == 409
+        assert "alice.csv, line 2" in answer.get_json()["error"] and "'perhaps'" in answer.get_json()["error"]
+        log.write_text(HEADER, encoding="utf-8")
+        assert client.get("/api/next?reviewer=alice&stage=title_abstract").status_code == 200
+    finally:
+        review.close()

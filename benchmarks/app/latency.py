@@ -89,6 +89,9 @@ def main() -> None:
                 "model_up_to_date": progress["model_up_to_date"],
             }
         )
+    t = time.perf_counter()
+    caught_up = review.wait_for_model("alice", timeout=600)
+    catch_up = time.perf_counter() - t
     server.shutdown()
     review.close()
     latencies = [row["latency_ms"] for row in rows]
@@ -113,6 +116,8 @@ def main() -> None:
     over = sum(value > 300 for value in latencies)
     stale = sum(not row["model_up_to_date"] for row in rows)
     print(f"over 300 ms: {over} of {len(rows)}; served while the model was still retraining: {stale} of {len(rows)}")
+    state = "caught up with" if caught_up else "had not caught up with"
+    print(f"the background model {state} all {len(rows)} decisions {catch_up:.1f} s after the last one")
     print(f"per-decision CSV: {args.out}")
 
 

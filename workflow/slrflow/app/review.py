@@ -87,6 +87,9 @@ class Review:
         self._undo: dict[tuple[str, str], list[_Undo]] = defaultdict(list)
         self._rerankers: dict[str, Reranker] = {}
         self.load_error = ""
+        self._logs: dict[str, list[Decision]] = {stage: [] for stage in STAGES}
+        self._resolved: dict[str, dict[str, Decision]] = {stage: {} for stage in STAGES}
+        self._current: dict[str, dict[str, dict[str, Decision]]] = {stage: {} for stage in STAGES}
         self._reload()
 
     # ---------------------------------------------------------------- reading the logs
@@ -125,12 +128,12 @@ class Review:
             return
         self.load_error = ""
         self._logs = logs
-        self._resolved: dict[str, dict[str, Decision]] = {stage: {} for stage in STAGES}
+        self._resolved = {stage: {} for stage in STAGES}
         for resolution in resolutions:
             study = self.study_of.get(resolution.record_id)
             if study is not None:
                 self._resolved[resolution.stage][study] = resolution
-        self._current: dict[str, dict[str, dict[str, Decision]]] = {}
+        self._current = {}
         for stage in STAGES:
             self._current[stage] = self._by_study(logs[stage])
         self._bump()
