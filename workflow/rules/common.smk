@@ -26,8 +26,13 @@ SOURCES = {**SEARCHES, **OTHER_SOURCES}
 FULLTEXT_DIR = config["fulltext"]["directory"]
 
 
+# Rules that only read and write small tables run where Snakemake runs, not as cluster jobs.
 localrules:
     all,
+    settle_decisions,
+    match_fulltext,
+    extraction,
+    prisma,
 
 
 def source_files():
