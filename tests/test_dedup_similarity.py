@@ -43,13 +43,26 @@ def test_same_doi_matches_despite_formatting() -> None:
     assert compare(a, b).reason == "doi"
 
 
-def test_erratum_is_not_the_article() -> None:
+def test_erratum_joins_its_article() -> None:
+    # Policy (benchmarks/README.md, Deduplication): an erratum is a report of the same study, so it joins its
+    # article as PRISMA counts studies; its own pages, issue and DOI say nothing against that.
     a, b = pair(ARTICLE, title="Erratum: " + ARTICLE["title"], number="25", pages="19")
+    assert conflict(a, b) is None
+    assert compare(a, b).reason == "erratum+title+journal"
+    a, b = pair(ARTICLE, title=ARTICLE["title"] + " (vol 104, pg 240, 2007)", authors="Goicoechea de Jorge, E.")
+    assert compare(a, b) is not None
+    # but only its own article: another title, journal, author list or a later year stays apart
+    a, b = pair(ARTICLE, title="Erratum: Mutations in complement factor H in atypical hemolytic uremic syndrome")
     assert compare(a, b) is None
+    a, b = pair(ARTICLE, title="Erratum: " + ARTICLE["title"], journal="Kidney International")
+    assert conflict(a, b) == "erratum in another journal"
+    a, b = pair(ARTICLE, title="Erratum: " + ARTICLE["title"], authors="Buddles, M. R.; Donne, R. L.")
+    assert conflict(a, b) == "erratum by other authors"
+    a, b = pair(ARTICLE, title="Erratum: " + ARTICLE["title"], year="2010")
+    assert compare(a, b) is None
+    # a retraction notice is not its article
+    a, b = pair(ARTICLE, title="Retraction: " + ARTICLE["title"])
     assert conflict(a, b) == "one is an erratum, retraction, reply or comment"
-    # even when the erratum's record carries the same volume and first page
-    a, b = pair(ARTICLE, title="Correction: " + ARTICLE["title"])
-    assert compare(a, b) is None
 
 
 def test_reply_is_not_the_letter() -> None:
@@ -123,10 +136,45 @@ def test_supplement_doi_and_wrong_doi() -> None:
 
 
 def test_different_pages_or_authors_conflict() -> None:
-    a, b = pair(ARTICLE, pages="1721-1722")
+    # a one-page item with the article's title later in the volume: a reply or an unmarked correction
+    a, b = pair(ARTICLE, number="12", pages="1721")
     assert conflict(a, b) == "different pages"
-    a, b = pair(ARTICLE, authors="Buddles, M. R.; Donne, R. L.; Richards, A.")
+    a, b = pair(ARTICLE, pages="1721-1722", journal="Kidney International")
+    assert conflict(a, b) == "different pages"
+    # (with one title, volume and page range the authors may differ: test_one_volume_and_page_range_...)
+    a, b = pair(ARTICLE, authors="Buddles, M. R.; Donne, R. L.; Richards, A.", pages="")
     assert conflict(a, b) == "different authors"
+
+
+def test_same_report_on_other_pages_of_one_volume() -> None:
+    # a meeting abstract in the journal's supplement before the article, or a mistyped first page
+    a, b = pair(ARTICLE, number="Suppl 1", pages="S12")
+    assert conflict(a, b) is None
+    assert compare(a, b).reason.endswith("(pages differ)")
+    a, b = pair(ARTICLE, pages="2240-2245")
+    assert compare(a, b) is not None
+    # never for a short title, which a series shares, nor in another year
+    column = {**ARTICLE, "title": "Gateways to clinical trials", "pages": "473-503"}
+    a, b = pair(column, number="3", pages="185-206")
+    assert conflict(a, b) == "different pages"
+
+
+def test_one_volume_and_page_range_is_one_article_in_any_language() -> None:
+    a, b = pair(
+        ARTICLE,
+        title="[Mutations activatrices du facteur B du complement dans le syndrome hemolytique et uremique]",
+        journal="Proc Natl Acad Sci U S A",
+    )
+    assert conflict(a, b) is None
+    assert compare(a, b).reason == "authors+year+journal+volume+pages"
+    # author names spelled otherwise (transliterated, or a study group) beside one title and address
+    a, b = pair(ARTICLE, authors="ALTS Group")
+    assert compare(a, b).reason == "title+year+journal+volume+pages"
+    # one page only, or no title to read, is not an address of one article
+    a, b = pair({**ARTICLE, "pages": "240"}, title="Another abstract of the same meeting", authors="X, Y")
+    assert compare(a, b) is None
+    a, b = pair(ARTICLE, title="")
+    assert compare(a, b) is None
 
 
 def test_helpers() -> None:

@@ -39,6 +39,26 @@ _ANNOTATION = re.compile(
 _TRAILING_NOTE = re.compile(r"\s*\[[^\[\]]*\]?\s*\.?\s*$")
 # Web of Science titles its errata "Original title (vol 360, pg 542, 2009)".
 _WOS_ERRATUM = re.compile(r"\(\s*vol\.?\s*\d+\s*,\s*pg\.?\s*\w+", re.IGNORECASE)
+# What only says that a title is a notice about another record, cut before titles are compared: the notice
+# word in front ("Erratum: ", "Correction to: "), and a citation of the original at the end, as Web of Science
+# ("(vol 360, pg 542, 2009)"), Embase ("(New England Journal of Medicine (2009) 360 (542-544))") and MEDLINE
+# letters ("... N Engl J Med. 2009 Jan 29;360(5):544-6") write it. A title never ends in a citation of itself.
+_NOTICE_PREFIX = re.compile(
+    r"^\s*(?:errat(?:um|a)|corrigend(?:um|a)|correction|author correction|publisher'?s note)"
+    r"(?:\s+(?:to|of))?\s*[:.\-]\s*",
+    re.IGNORECASE,
+)
+_CITATION_TAIL = re.compile(
+    r"(?:\.\.\.|[.;])\s*[A-Z][A-Za-z .&]*?\s(?:19|20)\d\d(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*;\s*\d+"
+    r"\s*(?:\(\s*[\w ]+\s*\))?\s*:\s*[A-Za-z]?\d+(?:\s*-\s*[A-Za-z]?\d+)?\s*\.?\s*$"
+)
+_CITED_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# what makes a bracketed tail a citation: "vol 360, pg 542", a page range "542-544", a year of its own "(2009)"
+_CITED_PLACE = re.compile(
+    r"\bvol\b.*\bpg?\b|(?<!\d)(?!(?:19|20)\d\d\s*-)\d+\s*-\s*\d+|\(\s*(?:19|20)\d\d\s*\)", re.IGNORECASE
+)
+# A thousands separator written as a space: "10 000 women" is "10000 women".
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3})(?![\d.,])")
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "erratum",
@@ -76,6 +96,7 @@ _INITIALS = re.compile(r"\b[A-Z]{1,3}\b")
 _JOURNAL_SPLIT = re.compile(r"[.:=(\[\]/]| - ")
 _JOURNAL_STOP = frozenset(
     {"of", "the", "and", "for", "in", "on", "de", "la", "le", "et", "des", "der", "und", "a", "an", "du", "official"}
+    | {"d", "y", "e", "del", "di"}
 )
 _MONTHS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 _PAGE_TOKEN = re.compile(r"[a-z]*\d+[a-z]*")
@@ -138,12 +159,37 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
 def clean_title(title: str) -> str:
     """The normalised title without database annotations or a trailing language tag such as '[German]'."""
     text = _ANNOTATION.sub(" ", title).strip()
+    if text[:1] in "EeCcAaPp" or "(" in text or ";" in text:
+        text = _NOTICE_PREFIX.sub("", text, count=1)
+        text = _strip_citation(text)
+    if " " in text:
+        text = _THOUSANDS.sub(r"\1\2", text)
     for _ in range(4):
         shorter = _TRAILING_NOTE.sub("", text)
         if shorter == text or len(normalise_text(shorter)) < 10:
             break  # nothing to strip, or the bracket is the title itself: "[A study of ...]" (translated)
         text = shorter
     return normalise_text(text)
+
+
+def _strip_citation(text: str) -> str:
+    """The title without a citation of another publication at its end (see _CITATION_TAIL)."""
+    text = _CITATION_TAIL.sub("", text)
+    stripped = text.rstrip(" .")
+    if not stripped.endswith(")"):
+        return text
+    depth = 0
+    for index in range(len(stripped) - 1, -1, -1):
+        char = stripped[index]
+        depth += char == ")"
+        depth -= char == "("
+        if depth == 0:
+            inside = stripped[index:]
+            # a citation has a year and a volume and page or a page range; "(the ABC trial)" has neither
+            if index > 10 and _CITED_YEAR.search(inside) and _CITED_PLACE.search(inside):
+                return stripped[:index].rstrip()
+            return text
+    return text
 
 
 def title_markers(title: str) -> frozenset[str]:

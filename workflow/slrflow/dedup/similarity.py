@@ -40,6 +40,7 @@ TITLE_FLOOR = 0.75
 AUTHORS_AGREE = 0.75
 AUTHORS_FLOOR = 0.34
 ABSTRACT_AGREE = 90.0
+ERRATUM = frozenset({"erratum"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +187,12 @@ def conflict(a: Normalised, b: Normalised) -> str | None:
     """The reason these two records cannot be the same study, or None if nothing contradicts it."""
     same_doi = bool(a.doi) and a.doi == b.doi
     if a.markers != b.markers:
-        return "one is an erratum, retraction, reply or comment"
-    if a.title and b.title and a.numbers != b.numbers:
+        if a.markers ^ b.markers != ERRATUM:
+            return "one is an erratum, retraction, reply or comment"
+        return _erratum_conflict(a, b)
+    locator = same_locator(a, b)
+    if a.title and b.title and a.numbers != b.numbers and not locator:
+        # (a translation may drop or respell a number; one volume and page range is still one article)
         return "different numbers in titles"
     if a.doi and b.doi and not same_doi:
         if doi_is_suffix_variant(a.doi, b.doi):
@@ -203,18 +208,80 @@ def conflict(a: Normalised, b: Normalised) -> str | None:
             return "different years"
         if not same_doi and not (same_volume and pages is not False):
             return "different years"
-    if a.title and b.title and title_similarity(a.title, b.title) < TITLE_FLOOR:
+    title = title_similarity(a.title, b.title) if a.title and b.title else 1.0
+    authors = author_similarity(a.authors, b.authors)
+    if title < TITLE_FLOOR and not (locator and authors >= AUTHORS_AGREE):
         # With one DOI this is a wrong DOI, often a supplement issue's DOI given to each of its abstracts.
         return "different titles"
     if same_doi:
         return None
-    if pages is False:
+    if pages is False and not _same_report_other_pages(a, b, title, authors):
         return "different pages"
     # Volume fields are often mangled ('1)' for 'Suppl 1'); matching pages outweigh a volume disagreement.
     if volumes is False and not pages:
         return "different volumes"
-    if 0 <= author_similarity(a.authors, b.authors) < AUTHORS_FLOOR:
+    if 0 <= authors < AUTHORS_FLOOR and not (locator and title >= TITLE_STRONG):
         return "different authors"
+    return None
+
+
+def same_locator(a: Normalised, b: Normalised) -> bool:
+    """One year, journal, volume and page range (of at least two pages): the bibliographic address of one
+    article, whatever language its title is given in and however its authors are spelled."""
+    return (
+        bool(a.title and b.title)  # an address alone, with no title to read, is not enough
+        and a.year is not None
+        and a.year == b.year
+        and bool(a.volume)
+        and a.volume == b.volume
+        and bool(a.last_page and b.last_page)
+        and _same_page(a.page, b.page)
+        and _same_page(a.last_page, b.last_page)
+        and a.page != a.last_page
+        and journals_compatible(a, b) is True
+    )
+
+
+def _same_report_other_pages(a: Normalised, b: Normalised, title: float, authors: float) -> bool:
+    """One long title, by the same authors, in one journal, year and volume, on other pages: the same report
+    printed twice (a meeting abstract in the journal's supplement and the article; a record with a mistyped
+    page). A short title ('Gateways to clinical trials') is shared by a series and is not enough. A single page
+    after the article is not this: an unmarked one-page item with the article's title later in the volume is
+    the authors' reply to letters as often as a correction, and only an erratum that says so joins its article."""
+    return (
+        not _later_single_page(a, b)
+        and not _later_single_page(b, a)
+        and title >= TITLE_STRONG
+        and min(len(a.title), len(b.title)) >= SHORT_TITLE
+        and authors >= AUTHORS_AGREE
+        and a.year is not None
+        and a.year == b.year
+        and journals_compatible(a, b) is True
+        and _volumes_agree(a, b) is not False
+    )
+
+
+def _later_single_page(one: Normalised, other: Normalised) -> bool:
+    """Whether `one` is a single page after the page range (two pages or more) of `other`."""
+    if not other.last_page or other.last_page == other.page or (one.last_page and one.last_page != one.page):
+        return False
+    digits, end = one.page.lstrip("abcdefghijklmnopqrstuvwxyz"), other.last_page.lstrip("abcdefghijklmnopqrstuvwxyz")
+    return digits.isdigit() and end.isdigit() and int(digits) > int(end)
+
+
+def _erratum_conflict(a: Normalised, b: Normalised) -> str | None:
+    """An erratum and its article: a report of the same study (PRISMA counts studies, so they are one), told
+    by the corrected title, journal and authors; the erratum's own pages, issue and DOI say nothing."""
+    if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
+        return "erratum of another year's article"
+    if not a.title or not b.title or a.numbers != b.numbers:
+        return "erratum of another article"
+    if title_similarity(a.title, b.title) < TITLE_STRONG or min(len(a.title), len(b.title)) < SHORT_TITLE:
+        return "erratum of another article"
+    if journals_compatible(a, b) is False:
+        return "erratum in another journal"
+    if 0 <= author_similarity(a.authors, b.authors) < AUTHORS_AGREE:
+        return "erratum by other authors"
     return None
 
 
@@ -236,13 +303,24 @@ def compare(a: Normalised, b: Normalised) -> Match | None:
     """A Match if the evidence says these are one bibliographic record, else None."""
     same_doi = bool(a.doi) and a.doi == b.doi
     title = title_similarity(a.title, b.title)
-    if not same_doi and title < TITLE_WEAK:
+    if not same_doi and title < TITLE_WEAK and not same_locator(a, b):
         return None  # the common case, decided cheaply before the conflict checks
     if conflict(a, b) is not None:
         return None
     if same_doi:
         return Match("doi", 1.0)
     authors = author_similarity(a.authors, b.authors)
+    if a.markers != b.markers:  # conflict() let it through: an erratum and its article
+        return Match("erratum+title+journal", round(0.9 * title, 4))
+    found = _compare_fields(a, b, title, authors)
+    if found is None and same_locator(a, b) and (title >= TITLE_STRONG or authors >= AUTHORS_AGREE):
+        # one bibliographic address: a translated title, or author names spelled another way
+        agreed = "title" if title >= TITLE_STRONG else "authors"
+        return Match(f"{agreed}+year+journal+volume+pages", round(0.5 + 0.5 * max(title, authors), 4))
+    return found
+
+
+def _compare_fields(a: Normalised, b: Normalised, title: float, authors: float) -> Match | None:
     if 0 <= authors < AUTHORS_AGREE:
         return None
     if a.doi and b.doi:
@@ -257,7 +335,9 @@ def compare(a: Normalised, b: Normalised) -> Match | None:
         return None  # e.g. a conference abstract and the journal article with one title
     short = min(len(a.title), len(b.title)) < SHORT_TITLE
     if title >= TITLE_STRONG:
-        if not (a.year is None or b.year is None or same_year or same_page):
+        # years one apart with one volume and issue: online-first and print dates of one article
+        same_issue = same_volume and bool(a.number) and a.number == b.number
+        if not (a.year is None or b.year is None or same_year or same_page or same_issue):
             return None
         if short:
             # a title of a word or two ('Eculizumab') needs more than authors, year and journal
@@ -269,7 +349,8 @@ def compare(a: Normalised, b: Normalised) -> Match | None:
             ok = same_page or same_volume or journal is True or abstract
     else:
         ok = (
-            authors >= AUTHORS_AGREE
+            title >= TITLE_WEAK
+            and authors >= AUTHORS_AGREE
             and same_year
             and not short
             and ((same_page and (same_volume or journal is True)) or abstract)
@@ -292,4 +373,6 @@ def compare(a: Normalised, b: Normalised) -> Match | None:
             agreed.append(name)
             parts.append(1.0)
     score = round(sum(parts) / len(parts), 4)
-    return Match("+".join(agreed), score)
+    # conflict() lets other pages through only for one long title, authors, journal, year and volume
+    note = " (pages differ)" if pages_agree(a, b) is False else ""
+    return Match("+".join(agreed) + note, score)
