@@ -2,11 +2,13 @@
 
     .venv/bin/python benchmarks/fulltext/run.py [--repeats 3] [--output benchmarks/fulltext/speed.csv]
 
-Per PDF, the best of --repeats runs (the machine is shared, so the minimum is the least noisy) of:
+Per PDF, the best of --repeats runs of each, in CPU seconds of this process (the machine is shared: CPU time and
+the minimum are the least disturbed by other work):
   pdfplumber   open, page.extract_text() and page.close() for every page: the baseline
   slrflow      slrflow.fulltext.read_pdf, as `slrflow fulltext` runs it (words, columns, sections, tables, metadata)
   no_tables    the same without table extraction (`--no-tables`)
-Then all PDFs once serially and once over 2 worker processes (one job per PDF, as Snakemake runs them).
+Then all PDFs once serially and once over 2 worker processes (one job per PDF, as Snakemake runs them), in wall
+seconds; the speed-up depends on how busy the other cores are, so the load average is printed with it.
 Prints a table and writes a CSV.
 """
 
@@ -54,9 +56,9 @@ def ours_no_tables(path: Path) -> int:
 def best_time(function, path: Path, repeats: int) -> float:
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         function(path)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times)
 
 
@@ -130,7 +132,7 @@ def main() -> int:
     )
     print(
         f"all {len(pdfs)} PDFs: serial {serial:.2f} s, 2 processes {parallel:.2f} s, speed-up {serial / parallel:.2f}x "
-        f"({total_pages / parallel:.1f} pages/s); cores: {os.cpu_count()}"
+        f"({total_pages / parallel:.1f} pages/s); cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}"
     )
     return 0
 
