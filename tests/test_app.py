@@ -294,6 +294,7 @@ def test_full_text_queue_holds_the_included_records_and_exclusions_need_a_reason
     client = create_app(review).test_client()
     try:
         queue = set()
+        assert review.next_record("alice", "full_text") == records[0]["record_id"]  # its PDF was read: first
         while (rid := review.next_record("alice", "full_text")) is not None:
             queue.add(rid)
             view = review.record_view(rid, "alice", "full_text")

@@ -259,11 +259,20 @@ class Review:
         with self._lock:
             if self.load_error:
                 raise DecisionLogError(self.load_error)
-            for position in ranking.order.tolist():
-                study = self.records[position]["record_id"]
-                if self._pending_for(stage, study, reviewer):
-                    return study
-        return None
+            pending = (
+                self.records[position]["record_id"]
+                for position in ranking.order.tolist()
+                if self._pending_for(stage, self.records[position]["record_id"], reviewer)
+            )
+            if stage == "title_abstract":
+                return next(pending, None)
+            # Full text: the few studies that reached it, those with an extracted PDF first.
+            studies = list(pending)
+        retrieved = [study for study in studies if self._fulltext_path(study).is_file()]
+        return (retrieved or studies or [None])[0]
+
+    def _fulltext_path(self, record_id: str) -> Path:
+        return self.directory / "results" / "fulltext" / f"{record_id}.json"
 
     # ---------------------------------------------------------------- deciding and undoing
 
@@ -374,7 +383,7 @@ class Review:
 
     def fulltext(self, record_id: str) -> dict[str, Any]:
         """results/fulltext/<record_id>.json as the extraction step wrote it: pages and extracted fields."""
-        path = self.directory / "results" / "fulltext" / f"{record_id}.json"
+        path = self._fulltext_path(record_id)
         if not path.is_file():
             return {
                 "status": "not retrieved",
