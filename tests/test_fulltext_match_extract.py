@@ -153,3 +153,16 @@ def test_fulltext_match_and_extraction_commands_end_to_end(tmp_path: Path) -> No
     assert values[("rbog", "metric")]["page"] and values[("rbog", "metric")]["snippet"]
     assert values[("rmissing", "")]["status"] == "not_retrieved"
     assert (outdir / "rbog.json").is_file()
+
+
+def test_commands_fail_with_a_message_on_missing_or_wrong_inputs(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "m.csv"
+    assert (
+        main(["match-fulltext", "--records", str(tmp_path / "absent.csv"), "--pdfs", str(tmp_path), "-o", str(out)])
+        == 2
+    )
+    assert "absent.csv" in capsys.readouterr().err
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("id,name\n1,x\n", encoding="utf-8")
+    assert main(["extraction", "--matches", str(wrong), "--pdfs", str(tmp_path), "--outdir", str(tmp_path)]) == 2
+    assert "missing columns" in capsys.readouterr().err

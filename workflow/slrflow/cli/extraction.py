@@ -31,16 +31,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from slrflow.cli.match_fulltext import pdf_records
+    from slrflow.cli.match_fulltext import pdf_records, read_rows
     from slrflow.errors import InputFileError
     from slrflow.fulltext import dump
     from slrflow.fulltext.extraction import EXTRACTION_FIELDS, extract_record, load_fields
-    from slrflow.tables import read_table, write_table
+    from slrflow.tables import write_table
 
     specs = load_fields(args.fields) if args.fields else []
-    matches = read_table(args.matches)
-    if matches and not {"record_id", "pdf"} <= set(matches[0]):
-        raise InputFileError("expected the record_id,pdf,... columns of match-fulltext", path=args.matches)
+    matches = read_rows(args.matches, {"record_id", "pdf"}, "the record_id,pdf,... columns of match-fulltext")
     pdfs = pdf_records(args.pdfs)
     outdir = Path(args.outdir)
     rows: list[dict[str, object]] = []

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-__all__ = ["add_parser", "pdf_records", "run"]
+__all__ = ["add_parser", "pdf_records", "read_rows", "run"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -49,14 +49,25 @@ def pdf_records(paths: list[str]) -> dict[str, dict]:
     return records
 
 
-def run(args: argparse.Namespace) -> int:
+def read_rows(path: str, columns: set[str], what: str) -> list[dict[str, str]]:
+    """A CSV's rows; InputFileError naming the file when it is missing or lacks `columns`."""
     from slrflow.errors import InputFileError
-    from slrflow.fulltext.matching import MATCH_FIELDS, match_records
-    from slrflow.tables import read_table, write_table
+    from slrflow.tables import read_table
 
-    records = read_table(args.records)
-    if records and "record_id" not in records[0]:
-        raise InputFileError("no record_id column (expected record_id,title,authors,year,doi)", path=args.records)
+    try:
+        rows = read_table(path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputFileError(f"cannot read it: {error}", path=path) from error
+    if rows and not columns <= set(rows[0]):
+        raise InputFileError(f"missing columns {sorted(columns - set(rows[0]))} (expected {what})", path=path)
+    return rows
+
+
+def run(args: argparse.Namespace) -> int:
+    from slrflow.fulltext.matching import MATCH_FIELDS, match_records
+    from slrflow.tables import write_table
+
+    records = read_rows(args.records, {"record_id", "title"}, "record_id,title,authors,year,doi")
     rows = match_records(records, pdf_records(args.pdfs), title_threshold=args.min_title_score)
     write_table(args.output, rows, MATCH_FIELDS)
     matched = sum(1 for row in rows if row["record_id"] and row["pdf"])
