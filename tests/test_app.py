@@ -426,3 +426,29 @@ def test_a_broken_log_is_reported_with_file_and_line_until_it_is_fixed(review_di
         assert client.get("/api/next?reviewer=alice&stage=title_abstract").status_code == 200
     finally:
         review.close()
+
+
+def test_a_killed_app_leaves_only_whole_lines(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "alice.csv"
+    writer = (
+        "import sys; from datetime import datetime, timezone\n"
+        "from slrflow.app.logfile import append_line, format_line\n"
+        "when = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)\n"
+        "for i in range(10**6):\n"
+        "    append_line(sys.argv[1], format_line(f'r{i:015x}', 'exclude', '', 'alice', when, 'x' * 2000))\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", writer, str(path)])
+    deadline = time.monotonic() + 20
+    while (not path.exists() or path.stat().st_size < 50_000) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    decisions = read_log(path, stage="title_abstract")
+    assert len(decisions) > 10
+    assert path.read_bytes().endswith(b"\n")
+    assert [d.record_id for d in decisions] == [f"r{i:015x}" for i in range(len(decisions))]
