@@ -13,6 +13,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "serve",
         help="screen records in the browser (title/abstract and full text)",
         description="Start the local screening app for the review in --directory; decisions go to screening/.",
+        epilog="Keys: I or → include, E or ← exclude, M maybe, 1-9 exclusion reason, N note, U or Ctrl+Z undo. "
+        "Needs results/dedup/records.csv and clusters.csv: run `snakemake -c2` first.",
     )
     parser.add_argument("--directory", "-d", type=Path, default=Path("."), help="the review (default: here)")
     parser.add_argument("--port", "-p", type=int, default=5000, help="port on 127.0.0.1 (default: 5000)")
