@@ -50,7 +50,11 @@ def deduplicate(
         rows_of[rid].append(index)
     node_ids = sorted(rows_of)
     node_of = {rid: k for k, rid in enumerate(node_ids)}
-    node_rows = [sorted(rows_of[rid], key=lambda i: rank_key(rows[i])) for rid in node_ids]
+    # (most record_ids have one row: nothing to rank or merge)
+    node_rows = [
+        sorted(rows_of[rid], key=lambda i: rank_key(rows[i])) if len(rows_of[rid]) > 1 else rows_of[rid]
+        for rid in node_ids
+    ]
     node_records = [merge_rows([rows[i] for i in members]) for members in node_rows]
     for rid, record in zip(node_ids, node_records, strict=True):
         record["record_id"] = rid

@@ -12,7 +12,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from slrflow.identity import normalise_doi, normalise_text
+from slrflow.identity import normalise_doi
+from slrflow.identity import normalise_text as _normalise_unicode
 
 __all__ = [
     "SURNAME",
@@ -84,6 +85,10 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_ANY_MARKER = re.compile(
+    "|".join(f"(?:{pattern.pattern})" for _, pattern in _MARKERS) + f"|(?:{_WOS_ERRATUM.pattern})", re.IGNORECASE
+)
+_NO_MARKERS: frozenset[str] = frozenset()
 # Words after which a roman numeral is a number: "Part II", "type 2", "phase III", "study I".
 _ROMAN_CONTEXT = frozenset({"part", "phase", "type", "stage", "grade", "class", "study", "series", "section"})
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
@@ -101,6 +106,24 @@ _JOURNAL_STOP = frozenset(
 _MONTHS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 _PAGE_TOKEN = re.compile(r"[a-z]*\d+[a-z]*")
 _SUPPLEMENT_SUFFIX = re.compile(r"^[./_\-](?:s|t|g|f|m|suppl|supp|sd|figure|table|fig)[\w.\-]*$")
+
+
+_TAGS = re.compile(r"<[^>]+>")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Only the start of an abstract is compared (ABSTRACT_AGREE); folding all of it was most of dedup's time.
+ABSTRACT_CHARS = 600
+
+
+def normalise_text(text: str | None) -> str:
+    """slrflow.identity.normalise_text, with a fast path for ASCII text (most of it), where Unicode
+    decomposition and case folding reduce to lower(): the same result at a fraction of the cost."""
+    if not text:
+        return ""
+    if not text.isascii():
+        return _normalise_unicode(text)
+    if "<" in text:
+        text = _TAGS.sub(" ", text)
+    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 @dataclass(slots=True)
@@ -150,7 +173,7 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
         number=_number_key(row.get("number")),
         page=first_page(row.get("pages")),
         last_page=last_page(row.get("pages")),
-        abstract=normalise_text(row.get("abstract"))[:600],
+        abstract=normalise_text((row.get("abstract") or "")[: ABSTRACT_CHARS + 100])[:ABSTRACT_CHARS],
         filled=sum(1 for value in values if value),
         size=sum(len(value) for value in values),
     )
@@ -158,13 +181,13 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
 
 def clean_title(title: str) -> str:
     """The normalised title without database annotations or a trailing language tag such as '[German]'."""
-    text = _ANNOTATION.sub(" ", title).strip()
+    text = (_ANNOTATION.sub(" ", title) if "[" in title else title).strip()
     if text[:1] in "EeCcAaPp" or "(" in text or ";" in text:
         text = _NOTICE_PREFIX.sub("", text, count=1)
         text = _strip_citation(text)
     if " " in text:
         text = _THOUSANDS.sub(r"\1\2", text)
-    for _ in range(4):
+    for _ in range(4 if "[" in text else 0):
         shorter = _TRAILING_NOTE.sub("", text)
         if shorter == text or len(normalise_text(shorter)) < 10:
             break  # nothing to strip, or the bracket is the title itself: "[A study of ...]" (translated)
@@ -195,8 +218,10 @@ def _strip_citation(text: str) -> str:
 def title_markers(title: str) -> frozenset[str]:
     """Which notice kinds (erratum, retraction, reply, comment) a title announces itself as."""
     if not title:
-        return frozenset()
-    text = _ANNOTATION.sub(" ", title)
+        return _NO_MARKERS
+    text = _ANNOTATION.sub(" ", title) if "[" in title else title
+    if _ANY_MARKER.search(text) is None:
+        return _NO_MARKERS  # most titles: one search instead of five
     found = {name for name, pattern in _MARKERS if pattern.search(text)}
     if _WOS_ERRATUM.search(text):
         found.add("erratum")
