@@ -72,11 +72,16 @@ _COLLECTIVE = re.compile(
 
 def clean(value: object) -> str:
     """One line of text: whitespace collapsed, HTML entities decoded, None and 'NA'-like fillers as ''."""
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        value = " ".join(str(v) for v in value if v is not None)
-    text = str(value)
+    if value.__class__ is str:  # the common case first: most values are strings, many of them empty
+        if not value:
+            return ""
+        text = value
+    else:
+        if value is None:
+            return ""
+        if isinstance(value, (list, tuple)):
+            value = " ".join(str(v) for v in value if v is not None)
+        text = str(value)
     if "&" in text:
         text = html.unescape(text)
     # The regex is the cost of importing 100,000 records; most values have no run of whitespace to fold.

@@ -106,9 +106,11 @@ def parse(text: str) -> Parsed:
 
 def _first(tags: dict[str, list[str]], names: tuple[str, ...]) -> str:
     for name in names:
-        for value in tags.get(name, ()):
-            if value.strip():
-                return value
+        values = tags.get(name)
+        if values:
+            for value in values:
+                if value and not value.isspace():
+                    return value
     return ""
 
 
