@@ -225,7 +225,7 @@ def _agreement(report: AuditReport) -> str:
             _stage(c["stage"]),
             _id(c["record_id"]),
             escape(c["title"]),
-            escape(c["decisions"]),
+            escape(c["decisions"]).replace("; ", "<br>"),
             escape(c["resolution"] + (f" ({c['reason']})" if c["reason"] else "")) or "<b>unresolved</b>",
             escape(c["resolved_by"]),
             escape(c["resolved_at"][:16].replace("T", " ")),
