@@ -264,3 +264,23 @@ def test_audit_command_writes_page_and_tables_and_compares_rounds(tmp_path, monk
     assert (summary["round"], summary["new_records"], summary["new_studies"]) == (2, 2, 1)
     page = (tmp_path / "results/audit/index.html").read_text(encoding="utf-8")
     assert "2 new records" in page and "1 new studies" in page
+
+
+@pytest.mark.parametrize(("mode", "hidden"), [("blind_dual", True), ("dual", False)])
+def test_settled_table_hides_a_lone_decision_only_in_blind_dual(tmp_path, mode, hidden):
+    from slrflow.screening_state import settle_review, write_settlements
+
+    config = write_review(tmp_path, mode=mode)
+    write_clusters(tmp_path, {1: [1], 2: [2]})
+    write_log(tmp_path, "asha", [(1, "exclude", ""), (2, "include", "")])
+    write_log(tmp_path, "ben", [(2, "include", "")])
+    state = settle_review(config, clusters=tmp_path / "results/dedup/clusters.csv", screening=tmp_path / "screening")
+    write_settlements(state, tmp_path / "results/screening")
+    rows = {r["record_id"]: r for r in read_table(tmp_path / "results/screening/title_abstract.csv")}
+    assert rows[rid(1)]["status"] == "pending"
+    if hidden:
+        assert "exclude" not in ",".join(rows[rid(1)].values())
+    else:
+        assert rows[rid(1)]["decisions"] == "asha: exclude"
+    # Once both have decided, the study is settled and nothing is left to hide.
+    assert rows[rid(2)]["decisions"] == "asha: include; ben: include"

@@ -49,6 +49,7 @@ class ReviewState:
     title_abstract: Settlement
     full_text: Settlement
     changes: list[Change]
+    mode: str = "single"
 
 
 def settle_review(config: Mapping[str, Any], *, clusters: str | Path, screening: str | Path) -> ReviewState:
@@ -76,7 +77,7 @@ def settle_review(config: Mapping[str, Any], *, clusters: str | Path, screening:
     reached = [s.record_id for s in title_abstract.studies.values() if s.status in TO_FULL_TEXT]
     ft_logs = read_logs(screening / "full_text", stage="full_text", reviewers=reviewers, reasons=reasons["full_text"])
     full_text = settle(ft_logs, stage="full_text", studies=reached, **common)
-    return ReviewState(title_abstract, full_text, changes(ta_logs) + changes(ft_logs))
+    return ReviewState(title_abstract, full_text, changes(ta_logs) + changes(ft_logs), common["mode"])
 
 
 def write_settlements(state: ReviewState, outdir: str | Path, *, records: str | Path | None = None) -> None:
@@ -89,7 +90,9 @@ def write_settlements(state: ReviewState, outdir: str | Path, *, records: str | 
     conflicts = []
     orphans = []
     for settlement in (state.title_abstract, state.full_text):
-        write_table(outdir / f"{settlement.stage}.csv", _study_rows(settlement), STUDY_COLUMNS)
+        write_table(
+            outdir / f"{settlement.stage}.csv", _study_rows(settlement, blind=state.mode == "blind_dual"), STUDY_COLUMNS
+        )
         conflicts.extend(_conflict_rows(settlement))
         orphans.extend(
             {
@@ -125,7 +128,7 @@ def write_settlements(state: ReviewState, outdir: str | Path, *, records: str | 
     )
 
 
-def _study_rows(settlement: Settlement) -> list[dict[str, object]]:
+def _study_rows(settlement: Settlement, *, blind: bool = False) -> list[dict[str, object]]:
     rows = []
     for study in settlement.studies.values():
         first = study.first_decided_at
@@ -135,7 +138,10 @@ def _study_rows(settlement: Settlement) -> list[dict[str, object]]:
                 "status": study.status,
                 "reason": study.reason,
                 "decided_by": sorted(study.decisions),
-                "decisions": [f"{reviewer}: {d.decision}" for reviewer, d in study.decisions.items()],
+                # Blind dual screening: what one reviewer said stays hidden until the study needs no more.
+                "decisions": []
+                if blind and study.status == "pending"
+                else [f"{reviewer}: {d.decision}" for reviewer, d in study.decisions.items()],
                 "n_decisions": len(study.decisions),
                 "first_decided_at": first.isoformat() if first else "",
                 "resolved": "yes" if study.resolution else "",

@@ -441,6 +441,7 @@ def _timeline(acts: Sequence[ReviewerActivity]) -> str:
             y = (height - bottom) - (height - bottom - 10) * total / top
             points.append(f"{x:.1f},{y:.1f}")
         parts.append(f"<polyline fill='none' stroke='{colour}' stroke-width='2' points='{' '.join(points)}'/>")
+        parts.extend(f"<circle cx='{p.split(',')[0]}' cy='{p.split(',')[1]}' r='3.5' fill='{colour}'/>" for p in points)
         parts.append(
             f"<text x='{left + 10 + 120 * i}' y='26' font-size='12' fill='{colour}'>{escape(a.reviewer)}</text>"
         )
