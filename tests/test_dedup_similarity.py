@@ -111,6 +111,11 @@ def test_online_first_year_tolerated_only_with_same_volume_and_pages() -> None:
     assert compare(a, b) is not None
     a, b = pair(ARTICLE, year="2006", volume="", pages="")
     assert compare(a, b) is None
+    # one volume of one journal, and a long title, where one record has no pages (online first)
+    a, b = pair(ARTICLE, year="2006", pages="")
+    assert compare(a, b) is not None
+    a, b = pair(ARTICLE, year="2006", pages="", journal="Kidney International")
+    assert compare(a, b) is None
 
 
 def test_short_generic_title_needs_bibliographic_detail() -> None:
@@ -169,6 +174,11 @@ def test_one_volume_and_page_range_is_one_article_in_any_language() -> None:
     assert compare(a, b).reason == "authors+year+journal+volume+pages"
     # author names spelled otherwise (transliterated, or a study group) beside one title and address
     a, b = pair(ARTICLE, authors="ALTS Group")
+    assert compare(a, b).reason == "title+year+journal+volume+pages"
+    # no authors on one side: the address and a title above the floor
+    a, b = pair(
+        ARTICLE, title="Gain-of-function mutations of factor B in atypical hemolytic uremic syndrome", authors=""
+    )
     assert compare(a, b).reason == "title+year+journal+volume+pages"
     # one page only, or no title to read, is not an address of one article
     a, b = pair({**ARTICLE, "pages": "240"}, title="Another abstract of the same meeting", authors="X, Y")

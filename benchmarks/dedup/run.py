@@ -102,15 +102,14 @@ def write_csv(path: Path, rows: Sequence[dict], fields: Sequence[str]) -> None:
 
 
 def table(rows: Sequence[dict], columns: Sequence[str]) -> str:
-    def cell(value: object) -> str:
-        return (
-            f"{value:.4f}"
-            if isinstance(value, float) and abs(value) <= 1
-            else (f"{value:.1f}" if isinstance(value, float) else str(value))
-        )
+    def cell(column: str, value: object) -> str:
+        if not isinstance(value, float):
+            return str(value)
+        # seconds and MiB to one decimal, scores (all in [0, 1]) to four
+        return f"{value:.1f}" if column.endswith(("seconds", "mib")) else f"{value:.4f}"
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
+    lines += ["| " + " | ".join(cell(c, row[c]) for c in columns) + " |" for row in rows]
     return "\n".join(lines)
 
 

@@ -313,9 +313,10 @@ def compare(a: Normalised, b: Normalised) -> Match | None:
     if a.markers != b.markers:  # conflict() let it through: an erratum and its article
         return Match("erratum+title+journal", round(0.9 * title, 4))
     found = _compare_fields(a, b, title, authors)
-    if found is None and same_locator(a, b) and (title >= TITLE_STRONG or authors >= AUTHORS_AGREE):
-        # one bibliographic address: a translated title, or author names spelled another way
-        agreed = "title" if title >= TITLE_STRONG else "authors"
+    if found is None and same_locator(a, b) and (title >= TITLE_STRONG or authors >= AUTHORS_AGREE or authors < 0):
+        # one bibliographic address: a translated title, or author names spelled another way, or no authors on
+        # one side (conflict() has already refused titles below TITLE_FLOOR without agreeing authors)
+        agreed = "title" if title >= TITLE_STRONG or authors < 0 else "authors"
         return Match(f"{agreed}+year+journal+volume+pages", round(0.5 + 0.5 * max(title, authors), 4))
     return found
 
@@ -336,7 +337,11 @@ def _compare_fields(a: Normalised, b: Normalised, title: float, authors: float) 
     short = min(len(a.title), len(b.title)) < SHORT_TITLE
     if title >= TITLE_STRONG:
         # years one apart with one volume and issue: online-first and print dates of one article
-        same_issue = same_volume and bool(a.number) and a.number == b.number
+        # (or of one volume of the journal, for a title long enough to be one article's)
+        same_issue = same_volume and (
+            (bool(a.number) and a.number == b.number)
+            or (journal is True and min(len(a.title), len(b.title)) >= SHORT_TITLE)
+        )
         if not (a.year is None or b.year is None or same_year or same_page or same_issue):
             return None
         if short:
