@@ -1,0 +1,218 @@
+"""Reruns that lose nothing: three search rounds from real records, the real workflow after each, decisions between.
+
+Round 1 is a PubMed export; round 2 re-exports PubMed (other order, an abstract changed, one record gone) and
+adds an Embase CSV that overlaps it; round 3 adds a third export. After each round: earlier decisions still
+apply, duplicates of screened records inherit their study's decision, only new studies enter the queue, the
+decision on the record that disappeared is reported as orphaned, and PRISMA and the audit count what is new.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from slrflow.identity import record_id
+from slrflow.tables import read_table
+
+pytestmark = pytest.mark.workflow
+
+DATASET = "cohen2006_antihistamines"
+T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+
+
+def snakemake(review: Path, repo: Path, *targets: str) -> subprocess.CompletedProcess:
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    return subprocess.run(
+        [f"{bin_dir}/snakemake", "-s", str(repo / "Snakefile"), "--directory", str(review), "-c2", *targets],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def run_round(review: Path, repo: Path) -> None:
+    """The whole workflow, then the audit (through its rule once the Snakefile includes it)."""
+    result = snakemake(review, repo)
+    assert result.returncode == 0, result.stderr[-4000:]
+    if "rules/audit.smk" in (repo / "Snakefile").read_text():
+        result = snakemake(review, repo, "results/audit/index.html", "results/screening/queue_asha.csv")
+        assert result.returncode == 0, result.stderr[-4000:]
+    else:
+        command = [sys.executable, "-m", "slrflow", "audit"]
+        result = subprocess.run(command, cwd=review, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr[-4000:]
+
+
+def write_ris(path: Path, records: list[dict]) -> None:
+    lines = []
+    for r in records:
+        lines += ["TY  - JOUR", f"TI  - {r['title']}"]
+        lines += [f"AU  - {a.strip()}" for a in r["authors"].split(";") if a.strip()]
+        lines += [f"PY  - {r['year']}", f"JO  - {r['journal']}", f"AB  - {r['abstract']}", "ER  - ", ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_csv(path: Path, records: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, ["Title", "Authors", "Year", "Source title", "Abstract"])
+        writer.writeheader()
+        for r in records:
+            writer.writerow(
+                {
+                    "Title": r["title"],
+                    "Authors": r["authors"],
+                    "Year": r["year"],
+                    "Source title": r["journal"],
+                    "Abstract": r["abstract"],
+                }
+            )
+
+
+def write_config(review: Path, searches: list[tuple[str, str, str]]) -> None:
+    config = {
+        "review": {"title": "Antihistamines for allergic rhinitis", "question": "Which antihistamines work best?"},
+        "searches": [
+            {"name": name, "database": database, "file": file, "date": f"2026-0{i + 1}-01", "query": "antihistamine*"}
+            for i, (name, database, file) in enumerate(searches)
+        ],
+        "screening": {"mode": "single", "reviewers": ["asha"]},
+    }
+    (review / "config").mkdir(parents=True, exist_ok=True)
+    (review / "config/config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+
+
+def decide(review: Path, records: list[dict], start: datetime) -> None:
+    path = review / "screening/title_abstract/asha.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        if new:
+            handle.write("record_id,decision,reason,reviewer,timestamp,note\n")
+        for i, r in enumerate(records):
+            decision = "include" if r["label"] == "1" else "exclude"
+            handle.write(f"{r['id']},{decision},,asha,{(start + timedelta(minutes=i)).isoformat()},\n")
+
+
+def state(review: Path) -> dict:
+    clusters = read_table(review / "results/dedup/clusters.csv")
+    return {
+        "study_of": {row["record_id"]: row["cluster_id"] for row in clusters},
+        "status": {r["record_id"]: r["status"] for r in read_table(review / "results/screening/title_abstract.csv")},
+        "queue": {r["record_id"] for r in read_table(review / "results/screening/queue.csv")},
+        "orphans": read_table(review / "results/screening/orphans.csv"),
+        "prisma": json.loads((review / "results/prisma/counts.json").read_text()),
+        "audit": json.loads((review / "results/audit/summary.json").read_text()),
+        "imported": read_table(review / "results/import/records.csv"),
+    }
+
+
+@pytest.fixture(scope="module")
+def records(shared_data) -> list[dict]:
+    rows = read_table(shared_data / "benchmarks" / DATASET / "records.csv")
+    random.Random(3).shuffle(rows)
+    out, seen = [], set()
+    for row in rows:
+        row = {**row, "year": row["year"].split(".")[0], "journal": row["journal"] or "Unknown"}
+        rid = record_id(row)
+        if rid in seen or not row["title"] or not row["authors"]:
+            continue
+        seen.add(rid)
+        out.append({**row, "id": rid, "label": row.get("label_abstract_included") or row["label_included"]})
+        if len(out) == 130:
+            break
+    return out
+
+
+def test_three_search_rounds_lose_no_decision(repo, shared_data, tmp_path, records):
+    review = tmp_path / "review"
+    pubmed1 = records[:60]
+    # One unrelated PDF: `slrflow match-fulltext` refuses an empty --pdfs list (reported to its owner).
+    (review / "resources/fulltext").mkdir(parents=True)
+    shutil.copy(shared_data / "fixtures/pdf_scholarly/cermine__test1.pdf", review / "resources/fulltext/")
+    # Round 1: PubMed.
+    write_ris(review / "resources/searches/pubmed.ris", pubmed1)
+    write_config(review, [("pubmed", "PubMed", "resources/searches/pubmed.ris")])
+    run_round(review, repo)
+    first = state(review)
+    assert first["audit"]["new_records"] is None  # no previous run to compare with, and the page says so
+    assert "No previous run to compare with" in (review / "results/audit/index.html").read_text()
+    decided = pubmed1[:40]
+    gone = pubmed1[5]  # decided now, absent from every later export
+    decide(review, decided, T0)
+
+    # Round 2: PubMed re-exported in another order, one abstract changed, one record gone; Embase overlaps it.
+    pubmed2 = [dict(r) for r in records[:80] if r is not gone]
+    random.Random(5).shuffle(pubmed2)
+    pubmed2[0]["abstract"] += " Erratum: dosage corrected."
+    embase = [dict(r) for r in records[30:50] + records[80:100]]
+    for r in embase:
+        r["title"] = r["title"].rstrip(".").upper()  # another database's casing: same study, same id
+    write_ris(review / "resources/searches/pubmed.ris", pubmed2)
+    write_csv(review / "resources/searches/embase.csv", embase)
+    write_config(
+        review,
+        [("pubmed", "PubMed", "resources/searches/pubmed.ris"), ("embase", "Embase", "resources/searches/embase.csv")],
+    )
+    run_round(review, repo)
+    second = state(review)
+    study_of = second["study_of"]
+    for r in decided:
+        if r is gone:
+            continue
+        study = study_of[r["id"]]
+        expected = "include" if r["label"] == "1" else "exclude"
+        assert second["status"][study] == expected, r["title"]
+        assert study not in second["queue"]
+    # The Embase copies of screened PubMed records joined their studies and inherited the decisions.
+    for r in records[30:40]:
+        rows = [row for row in second["imported"] if row["record_id"] == r["id"]]
+        assert {row["database"] for row in rows} == {"PubMed", "Embase"}
+    # The decision on the record no search returns any more is reported, not dropped.
+    assert [(o["record_id"], o["reviewer"]) for o in second["orphans"]] == [(gone["id"], "asha")]
+    assert second["audit"]["orphaned_decisions"] == 1
+    # Only studies nobody decided are pending, and the new ones are among them.
+    new_ids = {r["id"] for r in records[60:100]}
+    assert {study_of[rid] for rid in new_ids} <= second["queue"]
+    assert second["audit"]["new_records"] == len(new_ids)
+    assert second["audit"]["gone_records"] == 1
+    assert second["audit"]["new_studies"] == len({study_of[rid] for rid in new_ids})
+    assert second["prisma"]["database_results"] == len(pubmed2) + len(embase)
+    assert second["prisma"]["records_screened"] == len(set(study_of.values()))
+    assert second["prisma"]["duplicates"] == len(pubmed2) + len(embase) - len(set(study_of.values()))
+    decide(review, [r for r in records[60:100] if study_of[r["id"]] in second["queue"]][:20], T0 + timedelta(days=7))
+
+    # Round 3: a third database; nothing decided before is lost, and the audit counts the 30 new records.
+    cinahl = [dict(r) for r in records[95:130]]
+    write_csv(review / "resources/searches/cinahl.csv", cinahl)
+    write_config(
+        review,
+        [
+            ("pubmed", "PubMed", "resources/searches/pubmed.ris"),
+            ("embase", "Embase", "resources/searches/embase.csv"),
+            ("cinahl", "CINAHL", "resources/searches/cinahl.csv"),
+        ],
+    )
+    run_round(review, repo)
+    third = state(review)
+    decided_now = {r["record_id"] for r in read_table(review / "screening/title_abstract/asha.csv")}
+    for rid in decided_now - {gone["id"]}:
+        assert third["status"][third["study_of"][rid]] in {"include", "exclude"}
+        assert third["study_of"][rid] not in third["queue"]
+    assert third["audit"]["new_records"] == 30 and third["audit"]["round"] == 3
+    assert [o["record_id"] for o in third["orphans"]] == [gone["id"]]
+    new = read_table(review / "results/audit/new_records.csv")
+    assert {r["record_id"] for r in new} == {r["id"] for r in records[100:130]}
