@@ -180,6 +180,9 @@ def test_one_volume_and_page_range_is_one_article_in_any_language() -> None:
         ARTICLE, title="Gain-of-function mutations of factor B in atypical hemolytic uremic syndrome", authors=""
     )
     assert compare(a, b).reason == "title+year+journal+volume+pages"
+    # a supplement's whole range, given to each of its abstracts, is not one article's address
+    a, b = pair({**ARTICLE, "pages": "S1-S480"}, title="Complement genes in a cohort of 120 patients with aHUS")
+    assert compare(a, b) is None
     # one page only, or no title to read, is not an address of one article
     a, b = pair({**ARTICLE, "pages": "240"}, title="Another abstract of the same meeting", authors="X, Y")
     assert compare(a, b) is None

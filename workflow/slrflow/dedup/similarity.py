@@ -41,6 +41,7 @@ AUTHORS_AGREE = 0.75
 AUTHORS_FLOOR = 0.34
 ABSTRACT_AGREE = 90.0
 ERRATUM = frozenset({"erratum"})
+MAX_ARTICLE_PAGES = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,8 +239,16 @@ def same_locator(a: Normalised, b: Normalised) -> bool:
         and _same_page(a.page, b.page)
         and _same_page(a.last_page, b.last_page)
         and a.page != a.last_page
+        and _article_length(a.page, a.last_page)
         and journals_compatible(a, b) is True
     )
+
+
+def _article_length(first: str, last: str) -> bool:
+    """Whether a page range is one article's: a supplement's whole range ('S1-S480'), given to each of its
+    meeting abstracts, is shared by hundreds of them."""
+    start, end = first.lstrip("abcdefghijklmnopqrstuvwxyz"), last.lstrip("abcdefghijklmnopqrstuvwxyz")
+    return start.isdigit() and end.isdigit() and 0 < int(end) - int(start) <= MAX_ARTICLE_PAGES
 
 
 def _same_report_other_pages(a: Normalised, b: Normalised, title: float, authors: float) -> bool:
