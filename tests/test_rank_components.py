@@ -129,7 +129,7 @@ def test_model_rejects_bad_parameters_before_work():
 def test_model_identity_changes_with_parameters():
     base = RankingModel(random_state=1)
     assert base.identity() == RankingModel(random_state=2).identity()
-    assert base.identity() != RankingModel(classifier_params={"C_svm": 1.0}).identity()
+    assert base.identity() != RankingModel(classifier_params={"C": 2.0}).identity()
     card = base.description()
     assert card["classifier"]["name"] == base.classifier
     assert card["random_state"] == 1

@@ -30,6 +30,74 @@ CANDIDATES: dict[str, dict] = {
     "lr_svm_word": {"feature_extractor": "tfidf", "classifier": "logistic_svm"},
     "lr_svm_wordchar": {"feature_extractor": "tfidf_word_char", "classifier": "logistic_svm"},
     "lr_svm_word_every": {"feature_extractor": "tfidf", "classifier": "logistic_svm", "retrain_growth": 0.0},
+    "elas_u4_like": {
+        "feature_extractor": "tfidf",
+        "classifier": "svm",
+        "balancer_params": {"ratio": 9.8},
+        "retrain_growth": 0.0,
+    },
+    "svm_word_r10": {"feature_extractor": "tfidf", "classifier": "svm", "balancer_params": {"ratio": 9.8}},
+    "lr_word_r10": {"feature_extractor": "tfidf", "classifier": "logistic", "balancer_params": {"ratio": 10}},
+    "lr_word_r10_c10": {
+        "feature_extractor": "tfidf",
+        "classifier": "logistic",
+        "classifier_params": {"C": 10.0},
+        "balancer_params": {"ratio": 10},
+    },
+    "lr_word_r10_pn": {
+        "feature_extractor": "tfidf",
+        "classifier": "logistic",
+        "balancer_params": {"ratio": 10},
+        "pseudo_negatives": 100,
+    },
+    "lr_word_r10_pn300": {
+        "feature_extractor": "tfidf",
+        "classifier": "logistic",
+        "balancer_params": {"ratio": 10},
+        "pseudo_negatives": 300,
+    },
+    "lr_word_r3_pn100": {
+        "feature_extractor": "tfidf",
+        "classifier": "logistic",
+        "balancer_params": {"ratio": 3},
+        "pseudo_negatives": 100,
+    },
+    "lr_wordchar_r10_pn": {
+        "feature_extractor": "tfidf_word_char",
+        "classifier": "logistic",
+        "balancer_params": {"ratio": 10},
+        "pseudo_negatives": 100,
+    },
+    "lr_word_r20_pn": {
+        "feature_extractor": "tfidf",
+        "classifier": "logistic",
+        "balancer_params": {"ratio": 20},
+        "pseudo_negatives": 100,
+    },
+    "lr_word_mindf2_r10_pn": {
+        "feature_extractor": "tfidf",
+        "feature_params": {"min_df": 2},
+        "classifier": "logistic",
+        "balancer_params": {"ratio": 10},
+        "pseudo_negatives": 100,
+    },
+    "svm_word_r10_pn": {
+        "feature_extractor": "tfidf",
+        "classifier": "svm",
+        "balancer_params": {"ratio": 9.8},
+        "pseudo_negatives": 100,
+    },
+    "lr_svm_word_r10_pn": {
+        "feature_extractor": "tfidf",
+        "classifier": "logistic_svm",
+        "balancer_params": {"ratio": 10},
+        "pseudo_negatives": 100,
+    },
+    "lr_svm_word_r10": {
+        "feature_extractor": "tfidf",
+        "classifier": "logistic_svm",
+        "balancer_params": {"ratio": 10},
+    },
 }
 
 
@@ -37,8 +105,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--seeds", nargs="*", type=int, default=[1])
+    parser.add_argument("--datasets", nargs="*", help="a subset of the tuning half")
     args = parser.parse_args()
     tune, _ = split(datasets())
+    if args.datasets:
+        tune = [n for n in tune if n in args.datasets]
     rows = []
     for label, params in CANDIDATES.items():
         if args.only and label not in args.only:

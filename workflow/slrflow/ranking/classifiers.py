@@ -50,7 +50,7 @@ def _standardise(values: np.ndarray) -> np.ndarray:
 
 @CLASSIFIERS.register
 class Logistic(Classifier):
-    """L2-regularised logistic regression (liblinear); scores are the decision function."""
+    """L2-regularised logistic regression (liblinear, dual form: fast when records are fewer than features)."""
 
     name = "logistic"
 
@@ -60,7 +60,7 @@ class Logistic(Classifier):
 
     def fit(self, X: sp.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> Logistic:
         y = self._check(X, y)
-        self.model_ = LogisticRegression(C=self.C, solver="liblinear", random_state=self.random_state)
+        self.model_ = LogisticRegression(C=self.C, solver="liblinear", dual=True, random_state=self.random_state)
         self.model_.fit(X, y, sample_weight=sample_weight)
         return self
 

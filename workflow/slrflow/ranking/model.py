@@ -24,17 +24,20 @@ from slrflow.ranking.queriers import QUERIERS, Querier
 
 __all__ = ["DEFAULT_MODEL", "RankingModel", "library_versions"]
 
-# Chosen on the tuning half of the benchmark datasets (benchmarks/ranker/, README "Ranking"); fixed for all.
+# Chosen on the tuning half of the benchmark datasets (benchmarks/ranker/tune.py, README "Ranking") and fixed
+# for every review: word uni+bigram TF-IDF, logistic regression, includes weighted 10:1 against excludes in
+# total, 100 random unlabelled records as presumed excludes at each training, highest score first.
 DEFAULT_MODEL: dict[str, Any] = {
-    "feature_extractor": "tfidf_word_char",
+    "feature_extractor": "tfidf",
     "feature_params": {},
-    "classifier": "logistic_svm",
+    "classifier": "logistic",
     "classifier_params": {},
     "balancer": "balanced",
-    "balancer_params": {},
+    "balancer_params": {},  # Balanced's own default: ratio 10
     "querier": "max",
     "querier_params": {},
     "retrain_growth": 0.1,
+    "pseudo_negatives": 100,
 }
 
 
@@ -55,6 +58,11 @@ class RankingModel(BaseEstimator):
     or once the records labelled since the last training reach retrain_growth times the number labelled then
     (at least one). Early on that is after every record; late in a large review after every few dozen. The
     schedule depends only on the sequence of decisions, so real screening and simulation retrain identically.
+
+    pseudo_negatives: at each training, this many unlabelled records drawn at random are added as presumed
+    excludes (as in Cormack and Grossman's BMI/AutoTAR). In screening most unlabelled records are excludes, so
+    this teaches the classifier what ordinary records look like while only a handful are labelled. The draw
+    depends on random_state and the number of labelled records only.
     """
 
     def __init__(
@@ -68,6 +76,7 @@ class RankingModel(BaseEstimator):
         querier: str = DEFAULT_MODEL["querier"],
         querier_params: Mapping[str, Any] | None = None,
         retrain_growth: float = DEFAULT_MODEL["retrain_growth"],
+        pseudo_negatives: int = DEFAULT_MODEL["pseudo_negatives"],
         random_state: int | None = None,
     ) -> None:
         self.feature_extractor = feature_extractor
@@ -79,6 +88,7 @@ class RankingModel(BaseEstimator):
         self.querier = querier
         self.querier_params = querier_params
         self.retrain_growth = retrain_growth
+        self.pseudo_negatives = pseudo_negatives
         self.random_state = random_state
 
     def _seeded(self, registry: Any, name: str, params: Mapping[str, Any] | None) -> Any:
@@ -104,6 +114,8 @@ class RankingModel(BaseEstimator):
         """Build every component once so that a bad name or parameter fails before any work is done."""
         if not self.retrain_growth >= 0:
             raise ModelError(f"retrain_growth must be >= 0, not {self.retrain_growth}")
+        if not (isinstance(self.pseudo_negatives, int) and self.pseudo_negatives >= 0):
+            raise ModelError(f"pseudo_negatives must be a whole number >= 0, not {self.pseudo_negatives!r}")
         self.build_features()
         self.build_classifier()
         self.build_balancer()
@@ -125,6 +137,7 @@ class RankingModel(BaseEstimator):
         return {
             **{role: {"name": part.name, "params": _jsonable(part.get_params())} for role, part in parts.items()},
             "retrain_growth": self.retrain_growth,
+            "pseudo_negatives": self.pseudo_negatives,
             "random_state": self.random_state,
         }
 

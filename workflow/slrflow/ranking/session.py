@@ -152,9 +152,16 @@ class ScreeningSession:
             self._n_at_last_fit, self._new_since_fit, self._include_since_fit
         ):
             return
-        y = self.labels[labelled].astype(int)
-        x = self.features[np.flatnonzero(labelled)]
-        self._classifier.fit(x, y, sample_weight=self._balancer.sample_weight(y))
+        rows = np.flatnonzero(labelled)
+        y = self.labels[rows].astype(int)
+        unlabelled = np.flatnonzero(~labelled)
+        n_pseudo = min(self.model.pseudo_negatives, len(unlabelled))
+        if n_pseudo:
+            seed = [0 if self.model.random_state is None else self.model.random_state, len(rows)]
+            pseudo = np.sort(np.random.default_rng(seed).choice(unlabelled, n_pseudo, replace=False))
+            rows = np.concatenate([rows, pseudo])
+            y = np.concatenate([y, np.zeros(n_pseudo, dtype=int)])
+        self._classifier.fit(self.features[rows], y, sample_weight=self._balancer.sample_weight(y))
         self.scores = np.asarray(self._classifier.scores(self.features), dtype=float)
         self._fitted = True
         self.n_fits += 1
