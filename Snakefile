@@ -17,6 +17,7 @@ include: "workflow/rules/dedup.smk"
 include: "workflow/rules/screening.smk"
 include: "workflow/rules/fulltext.smk"
 include: "workflow/rules/prisma.smk"
+include: "workflow/rules/audit.smk"
 
 
 rule all:

@@ -35,7 +35,11 @@ rule audit:
         counts="results/prisma/counts.json",
         records_by_box="results/prisma/records_by_box.csv",
     output:
-        page="results/audit/index.html",
+        page=report(
+            "results/audit/index.html",
+            caption="../report/audit.rst",
+            category="Audit",
+        ),
         summary="results/audit/summary.json",
         reviewers="results/audit/reviewers.csv",
         agreement="results/audit/agreement.csv",

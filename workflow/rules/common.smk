@@ -33,6 +33,8 @@ localrules:
     match_fulltext,
     extraction,
     prisma,
+    audit,
+    reviewer_queues,
 
 
 def source_files():
@@ -71,8 +73,13 @@ def pdf_stems():
 def all_outputs():
     return [
         "results/screening/queue.csv",
+        *expand(
+            "results/screening/queue_{reviewer}.csv",
+            reviewer=config["screening"]["reviewers"],
+        ),
         "results/fulltext/extraction.csv",
         "results/prisma/flow_diagram.png",
+        "results/audit/index.html",
     ]
 
 

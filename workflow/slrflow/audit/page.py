@@ -66,7 +66,7 @@ def _summary(report: AuditReport) -> str:
     ft = report.status_counts.get("full_text", {})
     unresolved = sum(1 for c in report.conflicts if not c["resolution"])
     cards = [
-        _card(report.n_records, "records imported"),
+        _card(report.n_records, "distinct records imported (by record id)"),
         _card(report.n_studies, "studies after deduplication"),
         _card(_sum(ta, "include", "maybe"), "to full text (include or maybe)"),
         _card(ta.get("exclude", 0), "excluded at title/abstract"),
@@ -90,7 +90,7 @@ def _summary(report: AuditReport) -> str:
     reviewers = ", ".join(report.reviewers)
     head = (
         f"<h1>Screening audit: {escape(report.title)}</h1><p class='meta'>Review mode <b>{escape(report.mode)}</b>; "
-        f"reviewers {escape(reviewers)}; generated {escape(report.generated_at.strftime('%Y-%m-%d %H:%M %Z'))}; "
+        f"reviewers {escape(reviewers)}; "
         f"search round {report.comparison.round}.</p>"
     )
     nav = "<nav>" + "".join(

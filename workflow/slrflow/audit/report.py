@@ -45,7 +45,6 @@ class AuditReport:
     title: str
     mode: str
     reviewers: list[str]
-    generated_at: datetime
     n_records: int
     n_studies: int
     status_counts: dict[str, dict[str, int]]
@@ -68,7 +67,6 @@ class AuditReport:
         return {
             "review": self.title,
             "mode": self.mode,
-            "generated_at": self.generated_at.isoformat(),
             "records": self.n_records,
             "studies": self.n_studies,
             "status": self.status_counts,
@@ -126,7 +124,6 @@ def build_audit(
         title=config["review"]["title"],
         mode=options.get("mode", "single"),
         reviewers=reviewers,
-        generated_at=now,
         n_records=len(study_of),
         n_studies=len(set(study_of.values())),
         status_counts={

@@ -22,7 +22,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--matches", required=True, metavar="MATCHES.csv", help="written by match-fulltext")
-    parser.add_argument("--pdfs", required=True, nargs="+", metavar="JSON", help="full-text records or folders")
+    parser.add_argument(
+        "--pdfs", nargs="*", default=[], metavar="JSON", help="full-text records or folders (none: no PDFs)"
+    )
     parser.add_argument("--fields", metavar="FIELDS.yaml", help="field declarations (YAML/JSON; or config.yaml)")
     parser.add_argument("--outdir", required=True, metavar="DIR", help="e.g. results/fulltext")
     return parser

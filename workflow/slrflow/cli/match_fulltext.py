@@ -23,7 +23,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument("--records", required=True, metavar="INCLUDED.csv", help="record_id,title,doi,... rows")
     parser.add_argument(
-        "--pdfs", required=True, nargs="+", metavar="JSON", help="full-text records, or folders holding them"
+        "--pdfs",
+        nargs="*",
+        default=[],
+        metavar="JSON",
+        help="full-text records, or folders holding them (none: no PDFs)",
     )
     parser.add_argument("--output", "-o", required=True, metavar="MATCHES.csv")
     parser.add_argument(
