@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,12 @@ def test_rerun_is_a_no_op_and_results_rebuild_identically(review, repo):
     assert again.returncode == 0, again.stderr[-4000:]
     changed = [str(p.relative_to(review)) for p, data in before.items() if not p.exists() or p.read_bytes() != data]
     assert changed == []
+
+
+def test_report_holds_the_diagram_the_audit_page_and_the_screening_plot(review, repo, tmp_path):
+    report = tmp_path / "report.zip"
+    result = snakemake(review, repo, "--report", str(report))
+    assert result.returncode == 0, result.stderr[-4000:]
+    with zipfile.ZipFile(report) as archive:
+        names = {Path(name).name for name in archive.namelist()}
+    assert {"flow_diagram.png", "index.html", "recall_progress.png"} <= names
