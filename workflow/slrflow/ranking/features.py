@@ -67,15 +67,18 @@ class Tfidf(FeatureExtractor):
         self.min_df = min_df
         self.max_df = max_df
 
-    def fit(self, texts: Sequence[str]) -> Tfidf:
-        texts = self._check(texts)
-        self.vectorizer_ = TfidfVectorizer(
+    def _vectorizer(self, n_texts: int) -> TfidfVectorizer:
+        return TfidfVectorizer(
             ngram_range=tuple(self.ngram_range),
             min_df=self.min_df,
-            max_df=self.max_df if len(texts) > 1 else 1.0,
+            max_df=self.max_df if n_texts > 1 else 1.0,
             sublinear_tf=True,
             dtype=np.float64,
         )
+
+    def fit(self, texts: Sequence[str]) -> Tfidf:
+        texts = self._check(texts)
+        self.vectorizer_ = self._vectorizer(len(texts))
         try:
             self.vectorizer_.fit(texts)
         except ValueError:  # nothing but stop words or empty text: fall back to a one-column zero matrix
@@ -87,6 +90,16 @@ class Tfidf(FeatureExtractor):
         if self.vectorizer_ is None:
             return sp.csr_matrix((len(texts), 1))
         return sp.csr_matrix(self.vectorizer_.transform(texts))
+
+    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        # One pass over the texts instead of fit() then transform(): tokenising is most of the cost.
+        texts = self._check(texts)
+        self.vectorizer_ = self._vectorizer(len(texts))
+        try:
+            return sp.csr_matrix(self.vectorizer_.fit_transform(texts))
+        except ValueError:
+            self.vectorizer_ = None
+            return sp.csr_matrix((len(texts), 1))
 
 
 @FEATURE_EXTRACTORS.register
