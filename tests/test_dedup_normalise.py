@@ -35,6 +35,20 @@ from slrflow.dedup.similarity import author_similarity
             "indications of living donor kidney transplantation",
         ),
         ("[A study on the use of mycobacterium vaccine]", "a study on the use of mycobacterium vaccine"),
+        # notices: the notice word and the citation of the original are not part of the title
+        (
+            "Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)",
+            "eculizumab for atypical hemolytic uremic syndrome",
+        ),
+        ("Erratum: Eculizumab for aHUS (New England Journal of Medicine (2009) 360 (542-544))", "eculizumab for ahus"),
+        ("More on eculizumab for aHUS... N Engl J Med. 2009 Jan 29;360(5):544-6", "more on eculizumab for ahus"),
+        # but a bracketed tail without a citation's shape stays
+        (
+            "Diabetes in 1990 and 2000 (a cohort of 1999 patients)",
+            "diabetes in 1990 and 2000 a cohort of 1999 patients",
+        ),
+        ("Trends in obesity (NHANES 1999-2010)", "trends in obesity nhanes 1999 2010"),
+        ("Cervical neoplasia among 10 000 women", "cervical neoplasia among 10000 women"),
     ],
 )
 def test_clean_title_drops_database_notes_but_keeps_translated_titles(raw: str, expected: str) -> None:
