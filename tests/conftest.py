@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,3 +32,16 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"{SHARED_DATA} is absent (tests on shared data run where it is, as in CI)")
     return SHARED_DATA
+
+
+def run_snakemake(review: Path, *args: str) -> subprocess.CompletedProcess:
+    """The repository's workflow on the review in `review`, with this venv's commands first on PATH."""
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    return subprocess.run(
+        [f"{bin_dir}/snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(review), "-c2", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_snakemake
 
 from slrflow.identity import record_id
 from slrflow.tables import read_table
@@ -30,29 +28,10 @@ DATASET = "cohen2006_antihistamines"
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 
 
-def snakemake(review: Path, repo: Path, *targets: str) -> subprocess.CompletedProcess:
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
-    return subprocess.run(
-        [f"{bin_dir}/snakemake", "-s", str(repo / "Snakefile"), "--directory", str(review), "-c2", *targets],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-
-
 def run_round(review: Path, repo: Path) -> None:
-    """The whole workflow, then the audit (through its rule once the Snakefile includes it)."""
-    result = snakemake(review, repo)
+    """The whole workflow, audit and per-reviewer queues included."""
+    result = run_snakemake(review)
     assert result.returncode == 0, result.stderr[-4000:]
-    if "rules/audit.smk" in (repo / "Snakefile").read_text():
-        result = snakemake(review, repo, "results/audit/index.html", "results/screening/queue_asha.csv")
-        assert result.returncode == 0, result.stderr[-4000:]
-    else:
-        command = [sys.executable, "-m", "slrflow", "audit"]
-        result = subprocess.run(command, cwd=review, capture_output=True, text=True, check=False)
-        assert result.returncode == 0, result.stderr[-4000:]
 
 
 def write_ris(path: Path, records: list[dict]) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import run_snakemake
 
 from slrflow.config import load_config
 from slrflow.tables import read_table
@@ -18,24 +16,12 @@ from slrflow.tables import read_table
 pytestmark = pytest.mark.workflow
 
 
-def snakemake(review: Path, repo: Path, *args: str) -> subprocess.CompletedProcess:
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
-    return subprocess.run(
-        [f"{bin_dir}/snakemake", "-s", str(repo / "Snakefile"), "--directory", str(review), "-c2", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def review(repo, tmp_path_factory) -> Path:
     review = tmp_path_factory.mktemp("example_review")
     for folder in ("config", "resources", "screening"):
         shutil.copytree(repo / folder, review / folder)
-    result = snakemake(review, repo)
+    result = run_snakemake(review)
     assert result.returncode == 0, result.stderr[-4000:]
     return review
 
@@ -92,7 +78,7 @@ def test_queue_holds_exactly_the_pending_studies_best_first(review):
 
 
 def test_rerun_is_a_no_op_and_results_rebuild_identically(review, repo):
-    dry = snakemake(review, repo, "-n")
+    dry = run_snakemake(review, "-n")
     assert dry.returncode == 0
     assert "Nothing to be done" in dry.stdout + dry.stderr
     # history.json is the audit's memory of search rounds, stamped with when each was run; all else is derived.
@@ -102,7 +88,7 @@ def test_rerun_is_a_no_op_and_results_rebuild_identically(review, repo):
         if p.is_file() and p.suffix in {".csv", ".json", ".svg", ".html"} and p.name != "history.json"
     }
     shutil.rmtree(review / "results")
-    again = snakemake(review, repo)
+    again = run_snakemake(review)
     assert again.returncode == 0, again.stderr[-4000:]
     changed = [str(p.relative_to(review)) for p, data in before.items() if not p.exists() or p.read_bytes() != data]
     assert changed == []
@@ -110,7 +96,7 @@ def test_rerun_is_a_no_op_and_results_rebuild_identically(review, repo):
 
 def test_report_holds_the_diagram_the_audit_page_and_the_screening_plot(review, repo, tmp_path):
     report = tmp_path / "report.zip"
-    result = snakemake(review, repo, "--report", str(report))
+    result = run_snakemake(review, "--report", str(report))
     assert result.returncode == 0, result.stderr[-4000:]
     with zipfile.ZipFile(report) as archive:
         names = {Path(name).name for name in archive.namelist()}
