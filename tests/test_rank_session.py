@@ -95,3 +95,20 @@ def test_changed_decision_replaces_earlier_one(corpus):
     session.record_decision(ids[5], 0)
     assert session.training_counts()["included"] == 1
     assert session.training_counts()["excluded"] == 2
+
+
+def test_pseudo_fill_stops_adding_presumed_excludes_once_enough_are_real(corpus):
+    ids, texts, labels = corpus
+    excludes = [i for i, y in zip(ids, labels, strict=True) if y == 0][:12]
+    decisions = [(ids[labels.index(1)], 1)] + [(rid, 0) for rid in excludes]
+    scores = {}
+    for name, params in {
+        "plain": {"pseudo_negatives": 0},
+        "fill_10": {"pseudo_negatives": 10, "pseudo_fill": True},  # 12 real excludes: nothing added
+        "fill_30": {"pseudo_negatives": 30, "pseudo_fill": True},  # 18 added
+    }.items():
+        session = ScreeningSession(ids, texts, RankingModel(random_state=0, **params))
+        session.record_decisions(decisions)
+        scores[name] = session.scores.copy()
+    assert np.array_equal(scores["plain"], scores["fill_10"])
+    assert not np.array_equal(scores["plain"], scores["fill_30"])

@@ -6,7 +6,7 @@ Builds 20,000 real records by pooling the shared benchmark datasets (shuffled wi
 opens a ScreeningSession with the default model (as the web app does), feeds it `--decisions` decisions in
 ranked order, then times single decisions: each `record_decision` (which retrains when the schedule says so
 and re-scores every record) plus `next_record()`, the worst case being a decision that forces a retraining.
-Prints a table and writes benchmarks/ranker/latency.csv.
+Prints a table and writes benchmarks/ranker/latency_<records>_<decisions>.csv.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def main() -> int:
             break
     retrained = [r["seconds"] for r in rows if r["retrained"]]
     plain = [r["seconds"] for r in rows if not r["retrained"]]
-    with open(HERE / "latency.csv", "w", encoding="utf-8", newline="") as handle:
+    output = HERE / f"latency_{args.records}_{args.decisions}.csv"
+    with open(output, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["records", "labelled", "retrained", "seconds"], lineterminator="\n")
         writer.writeheader()
         writer.writerows({"records": args.records, **r, "seconds": f"{r['seconds']:.4f}"} for r in rows)

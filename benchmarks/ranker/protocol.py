@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,10 +65,12 @@ def prepare(name: str, seed: int, workdir: Path, data: Path = DATA) -> Prepared:
     prior_rows = (rng.choice(included), rng.choice(excluded))
     path = workdir / "data" / f"{name}_s{seed}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # concurrent runs never see a half-written file
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    os.replace(tmp, path)
     ids = [row["record_id"] for row in rows]
     return Prepared(path, ids, labels, (ids[prior_rows[0]], ids[prior_rows[1]]), prior_rows)
 

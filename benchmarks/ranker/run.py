@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     (HERE / "results.md").write_text(report, encoding="utf-8")
     if args.half == "all" and not args.datasets:
-        update_readme(summary(rows, tune, held_out))
+        update_readme(report)
     return 0
 
 

@@ -19,7 +19,7 @@ from sklearn.svm import LinearSVC
 from slrflow.errors import ModelError
 from slrflow.ranking._registry import Registry
 
-__all__ = ["CLASSIFIERS", "Classifier", "LinearSVM", "Logistic", "LogisticSVM", "NaiveBayes"]
+__all__ = ["CLASSIFIERS", "Classifier", "LinearSVM", "Logistic", "LogisticNB", "LogisticSVM", "NaiveBayes"]
 
 CLASSIFIERS: Registry[Classifier] = Registry("classifier")
 
@@ -123,6 +123,28 @@ class LogisticSVM(Classifier):
         self.members_ = [
             Logistic(C=self.C_logistic, random_state=self.random_state).fit(X, y, sample_weight),
             LinearSVM(C=self.C_svm, random_state=self.random_state).fit(X, y, sample_weight),
+        ]
+        return self
+
+    def scores(self, X: sp.spmatrix) -> np.ndarray:
+        return np.mean([_standardise(member.scores(X)) for member in self.members_], axis=0)
+
+
+@CLASSIFIERS.register
+class LogisticNB(Classifier):
+    """Ensemble of logistic regression and complement naive Bayes: the mean of their standardised scores."""
+
+    name = "logistic_nb"
+
+    def __init__(self, C: float = 1.0, alpha: float = 0.5, random_state: int | None = None) -> None:
+        self.C = C
+        self.alpha = alpha
+        self.random_state = random_state
+
+    def fit(self, X: sp.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> LogisticNB:
+        self.members_ = [
+            Logistic(C=self.C, random_state=self.random_state).fit(X, y, sample_weight),
+            NaiveBayes(alpha=self.alpha).fit(X, y, sample_weight),
         ]
         return self
 

@@ -38,6 +38,7 @@ DEFAULT_MODEL: dict[str, Any] = {
     "querier_params": {},
     "retrain_growth": 0.1,
     "pseudo_negatives": 100,
+    "pseudo_fill": False,
 }
 
 
@@ -62,7 +63,8 @@ class RankingModel(BaseEstimator):
     pseudo_negatives: at each training, this many unlabelled records drawn at random are added as presumed
     excludes (as in Cormack and Grossman's BMI/AutoTAR). In screening most unlabelled records are excludes, so
     this teaches the classifier what ordinary records look like while only a handful are labelled. The draw
-    depends on random_state and the number of labelled records only.
+    depends on random_state and the number of labelled records only. With pseudo_fill, only as many are added
+    as it takes to bring the labelled excludes up to pseudo_negatives, so they fade out as real excludes come.
     """
 
     def __init__(
@@ -77,6 +79,7 @@ class RankingModel(BaseEstimator):
         querier_params: Mapping[str, Any] | None = None,
         retrain_growth: float = DEFAULT_MODEL["retrain_growth"],
         pseudo_negatives: int = DEFAULT_MODEL["pseudo_negatives"],
+        pseudo_fill: bool = DEFAULT_MODEL["pseudo_fill"],
         random_state: int | None = None,
     ) -> None:
         self.feature_extractor = feature_extractor
@@ -89,6 +92,7 @@ class RankingModel(BaseEstimator):
         self.querier_params = querier_params
         self.retrain_growth = retrain_growth
         self.pseudo_negatives = pseudo_negatives
+        self.pseudo_fill = pseudo_fill
         self.random_state = random_state
 
     def _seeded(self, registry: Any, name: str, params: Mapping[str, Any] | None) -> Any:
@@ -138,6 +142,7 @@ class RankingModel(BaseEstimator):
             **{role: {"name": part.name, "params": _jsonable(part.get_params())} for role, part in parts.items()},
             "retrain_growth": self.retrain_growth,
             "pseudo_negatives": self.pseudo_negatives,
+            "pseudo_fill": self.pseudo_fill,
             "random_state": self.random_state,
         }
 

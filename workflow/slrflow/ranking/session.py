@@ -155,7 +155,10 @@ class ScreeningSession:
         rows = np.flatnonzero(labelled)
         y = self.labels[rows].astype(int)
         unlabelled = np.flatnonzero(~labelled)
-        n_pseudo = min(self.model.pseudo_negatives, len(unlabelled))
+        n_pseudo = self.model.pseudo_negatives
+        if self.model.pseudo_fill:  # only top the labelled excludes up to pseudo_negatives
+            n_pseudo -= int((y == 0).sum())
+        n_pseudo = max(0, min(n_pseudo, len(unlabelled)))
         if n_pseudo:
             seed = [0 if self.model.random_state is None else self.model.random_state, len(rows)]
             pseudo = np.sort(np.random.default_rng(seed).choice(unlabelled, n_pseudo, replace=False))

@@ -1,0 +1,55 @@
+"""Wall time of one full simulation, slrflow against `asreview simulate`, run alternately on the same file.
+
+    python benchmarks/ranker/speed.py [--dataset cohen2006_aceinhibitors] [--repeats 2]
+
+The two tools are run one after the other, alternating, so that load from other users of the machine falls on
+both alike. Each is its own process (interpreter start and imports included), simulating until the last
+included record is found. Prints a table and writes benchmarks/ranker/speed.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from protocol import DATA, prepare  # noqa: E402
+from run import WORK, run_asreview, run_slrflow  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dataset", nargs="*", default=["cohen2006_aceinhibitors"])
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rows = []
+    for name in args.dataset:
+        prepared = prepare(name, args.seed, WORK, DATA)
+        for repeat in range(args.repeats):
+            for tool, runner in (("asreview", run_asreview), ("slrflow", run_slrflow)):
+                order, wall = runner(prepared, args.seed)
+                rows.append({"dataset": name, "records": len(prepared.record_ids), "tool": tool,
+                             "repeat": repeat, "screened": len(order), "seconds": round(wall, 2)})  # fmt: skip
+                print(rows[-1], flush=True)
+    with open(HERE / "speed.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    print("| dataset | records | screened | asreview s (median) | slrflow s (median) | speed-up |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name in args.dataset:
+        a = statistics.median(r["seconds"] for r in rows if r["dataset"] == name and r["tool"] == "asreview")
+        s = statistics.median(r["seconds"] for r in rows if r["dataset"] == name and r["tool"] == "slrflow")
+        mine = next(r for r in rows if r["dataset"] == name and r["tool"] == "slrflow")
+        print(f"| {name} | {mine['records']} | {mine['screened']} | {a:.1f} | {s:.1f} | {a / s:.1f}x |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
