@@ -4,7 +4,7 @@
 
 The two tools are run one after the other, alternating, so that load from other users of the machine falls on
 both alike. Each is its own process (interpreter start and imports included), simulating until the last
-included record is found. Prints a table and writes benchmarks/ranker/speed.csv.
+included record is found. Prints a table and appends to benchmarks/ranker/speed.csv.
 """
 
 from __future__ import annotations
@@ -37,11 +37,14 @@ def main() -> int:
                 rows.append({"dataset": name, "records": len(prepared.record_ids), "tool": tool,
                              "repeat": repeat, "screened": len(order), "seconds": round(wall, 2)})  # fmt: skip
                 print(rows[-1], flush=True)
-    with open(HERE / "speed.csv", "w", encoding="utf-8", newline="") as handle:
+    path = HERE / "speed.csv"
+    new = not path.exists()
+    with open(path, "a", encoding="utf-8", newline="") as handle:  # appends: one file for every timing made
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
+        if new:
+            writer.writeheader()
         writer.writerows(rows)
-    print("| dataset | records | screened | asreview s (median) | slrflow s (median) | speed-up |")
+    print("| dataset | records | screened by slrflow | asreview s (median) | slrflow s (median) | speed-up |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name in args.dataset:
         a = statistics.median(r["seconds"] for r in rows if r["dataset"] == name and r["tool"] == "asreview")
