@@ -135,6 +135,18 @@ CANDIDATES: dict[str, dict] = {
         "classifier": "logistic",
         "pseudo_negatives": 100,
     },
+    "lr_word_maxdf05_r10_pn": {
+        "feature_extractor": "tfidf",
+        "feature_params": {"max_df": 0.5},
+        "classifier": "logistic",
+        "pseudo_negatives": 100,
+    },
+    "lr_word11_r10_pn": {
+        "feature_extractor": "tfidf",
+        "feature_params": {"ngram_range": (1, 1)},
+        "classifier": "logistic",
+        "pseudo_negatives": 100,
+    },
     "svm_word_r10_pn": {
         "feature_extractor": "tfidf",
         "classifier": "svm",
