@@ -112,3 +112,16 @@ def test_pseudo_fill_stops_adding_presumed_excludes_once_enough_are_real(corpus)
         scores[name] = session.scores.copy()
     assert np.array_equal(scores["plain"], scores["fill_10"])
     assert not np.array_equal(scores["plain"], scores["fill_30"])
+
+
+def test_from_records_is_the_session_rank_uses(fixtures):
+    with open(fixtures / "ranking" / "shoulder_60.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    decisions = [(r["record_id"], int(r["label_included"])) for r in rows[:20]]
+    session = ScreeningSession.from_records(rows, decisions, seed=4)
+    direct = ScreeningSession(
+        [r["record_id"] for r in rows], [record_text(r) for r in rows], RankingModel(random_state=4)
+    )
+    direct.record_decisions(decisions)
+    assert session.ranking() == direct.ranking()
+    assert session.training_counts()["unlabelled"] == 40

@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 
 from slrflow.errors import ModelError
-from slrflow.ranking.features import record_text
 from slrflow.ranking.model import RankingModel, library_versions
 from slrflow.ranking.session import ScreeningSession
 from slrflow.ranking.stopping import BuscarStopper, StoppingState
@@ -81,12 +80,9 @@ def rank_review(
     if unknown:
         raise ModelError(f"unknown screening status {unknown[0]!r}; known: {', '.join(sorted(STATUSES))}")
     record_ids = [str(r["record_id"]) for r in records]
-    model = model if model is not None else RankingModel(random_state=seed)
-    session = ScreeningSession(record_ids, [record_text(r) for r in records], model, query=query)
     status_of = {rid: statuses.get(rid, "pending") for rid in record_ids}
-    session.record_decisions(
-        [(rid, TRAINING_LABEL[status_of[rid]]) for rid in record_ids if status_of[rid] in TRAINING_LABEL]
-    )
+    decisions = [(rid, TRAINING_LABEL[status_of[rid]]) for rid in record_ids if status_of[rid] in TRAINING_LABEL]
+    session = ScreeningSession.from_records(records, decisions, query=query, seed=seed, model=model)
     identity = session.model.identity() if session.mode == "classifier" else session.mode
     by_score = np.lexsort((np.arange(len(record_ids)), -session.scores))
     ranking = [

@@ -1,6 +1,6 @@
 """A screening session: the state the web app, `slrflow rank` and `slrflow simulate` all share.
 
-    session = ScreeningSession(record_ids, texts, RankingModel(random_state=seed), query="...")
+    session = ScreeningSession.from_records(records, decisions_so_far, query="...", seed=seed)
     session.record_decision("r0123...", 1)      # retrains if the schedule says so, then re-ranks
     session.next_record()                       # the record to screen next
     session.ranking()                           # every unlabelled record, best first
@@ -12,12 +12,13 @@ review question (`query`) and to the includes found so far; `mode` says which of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from slrflow.errors import ModelError
+from slrflow.ranking.features import record_text
 from slrflow.ranking.model import RankingModel
 
 __all__ = ["ScreeningSession"]
@@ -57,6 +58,27 @@ class ScreeningSession:
         self._fitted = False
         self._query_vector = self._features.transform([self.query]) if self.query.strip() else None
         self.scores = self._similarity_scores()
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Sequence[Mapping[str, Any]],
+        decisions: Sequence[tuple[str, int]] = (),
+        *,
+        query: str | None = None,
+        seed: int = 0,
+        model: RankingModel | None = None,
+    ) -> ScreeningSession:
+        """A session over deduplicated records (dicts with record_id, title, abstract, keywords) with the
+        include (1) / exclude (0) decisions made so far, trained once: what the web app opens a review with."""
+        session = cls(
+            [str(r["record_id"]) for r in records],
+            [record_text(r) for r in records],
+            model if model is not None else RankingModel(random_state=seed),
+            query=query,
+        )
+        session.record_decisions(list(decisions))
+        return session
 
     # -- decisions ------------------------------------------------------------------------------------------
     def record_decision(self, record_id: str, label: int) -> None:
