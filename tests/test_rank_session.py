@@ -85,6 +85,8 @@ def test_bad_decisions_are_errors(corpus):
         ScreeningSession(["a", "a"], ["x", "y"])
     with pytest.raises(ModelError, match="pseudo_negatives"):
         ScreeningSession(ids, texts, RankingModel(pseudo_negatives=-1))
+    with pytest.raises(ModelError, match="pseudo_pool"):
+        ScreeningSession(ids, texts, RankingModel(pseudo_pool=0))
 
 
 def test_changed_decision_replaces_earlier_one(corpus):
@@ -125,3 +127,14 @@ def test_from_records_is_the_session_rank_uses(fixtures):
     direct.record_decisions(decisions)
     assert session.ranking() == direct.ranking()
     assert session.training_counts()["unlabelled"] == 40
+
+
+def test_pseudo_pool_draws_from_the_lowest_scored(corpus):
+    ids, texts, labels = corpus
+    decisions = [(ids[labels.index(1)], 1), (ids[labels.index(0)], 0)]
+    scores = {}
+    for pool in (1.0, 0.4):
+        session = ScreeningSession(ids, texts, RankingModel(random_state=0, pseudo_negatives=20, pseudo_pool=pool))
+        session.record_decisions(decisions)
+        scores[pool] = session.scores
+    assert not np.array_equal(scores[1.0], scores[0.4])

@@ -147,6 +147,18 @@ CANDIDATES: dict[str, dict] = {
         "classifier": "logistic",
         "pseudo_negatives": 100,
     },
+    "lr_word_r10_pn_pool05": {
+        "feature_extractor": "tfidf",
+        "classifier": "logistic",
+        "pseudo_negatives": 100,
+        "pseudo_pool": 0.5,
+    },
+    "lr_word_r10_pn_pool08": {
+        "feature_extractor": "tfidf",
+        "classifier": "logistic",
+        "pseudo_negatives": 100,
+        "pseudo_pool": 0.8,
+    },
     "svm_word_r10_pn": {
         "feature_extractor": "tfidf",
         "classifier": "svm",

@@ -39,6 +39,7 @@ DEFAULT_MODEL: dict[str, Any] = {
     "retrain_growth": 0.1,
     "pseudo_negatives": 100,
     "pseudo_fill": False,
+    "pseudo_pool": 1.0,
 }
 
 
@@ -65,6 +66,7 @@ class RankingModel(BaseEstimator):
     this teaches the classifier what ordinary records look like while only a handful are labelled. The draw
     depends on random_state and the number of labelled records only. With pseudo_fill, only as many are added
     as it takes to bring the labelled excludes up to pseudo_negatives, so they fade out as real excludes come.
+    pseudo_pool < 1 draws them only from that fraction of the unlabelled records that currently score lowest.
     """
 
     def __init__(
@@ -80,6 +82,7 @@ class RankingModel(BaseEstimator):
         retrain_growth: float = DEFAULT_MODEL["retrain_growth"],
         pseudo_negatives: int = DEFAULT_MODEL["pseudo_negatives"],
         pseudo_fill: bool = DEFAULT_MODEL["pseudo_fill"],
+        pseudo_pool: float = DEFAULT_MODEL["pseudo_pool"],
         random_state: int | None = None,
     ) -> None:
         self.feature_extractor = feature_extractor
@@ -93,6 +96,7 @@ class RankingModel(BaseEstimator):
         self.retrain_growth = retrain_growth
         self.pseudo_negatives = pseudo_negatives
         self.pseudo_fill = pseudo_fill
+        self.pseudo_pool = pseudo_pool
         self.random_state = random_state
 
     def _seeded(self, registry: Any, name: str, params: Mapping[str, Any] | None) -> Any:
@@ -120,6 +124,8 @@ class RankingModel(BaseEstimator):
             raise ModelError(f"retrain_growth must be >= 0, not {self.retrain_growth}")
         if not (isinstance(self.pseudo_negatives, int) and self.pseudo_negatives >= 0):
             raise ModelError(f"pseudo_negatives must be a whole number >= 0, not {self.pseudo_negatives!r}")
+        if not 0 < self.pseudo_pool <= 1:
+            raise ModelError(f"pseudo_pool must be in (0, 1], not {self.pseudo_pool!r}")
         self.build_features()
         self.build_classifier()
         self.build_balancer()
@@ -143,6 +149,7 @@ class RankingModel(BaseEstimator):
             "retrain_growth": self.retrain_growth,
             "pseudo_negatives": self.pseudo_negatives,
             "pseudo_fill": self.pseudo_fill,
+            "pseudo_pool": self.pseudo_pool,
             "random_state": self.random_state,
         }
 

@@ -181,6 +181,9 @@ class ScreeningSession:
         if self.model.pseudo_fill:  # only top the labelled excludes up to pseudo_negatives
             n_pseudo -= int((y == 0).sum())
         n_pseudo = max(0, min(n_pseudo, len(unlabelled)))
+        if n_pseudo and self.model.pseudo_pool < 1:  # draw only from the lowest-scored part of the unlabelled
+            keep = max(n_pseudo, int(np.ceil(self.model.pseudo_pool * len(unlabelled))))
+            unlabelled = np.sort(unlabelled[np.lexsort((unlabelled, self.scores[unlabelled]))][:keep])
         if n_pseudo:
             seed = [0 if self.model.random_state is None else self.model.random_state, len(rows)]
             pseudo = np.sort(np.random.default_rng(seed).choice(unlabelled, n_pseudo, replace=False))
