@@ -159,6 +159,13 @@ CANDIDATES: dict[str, dict] = {
         "pseudo_negatives": 100,
         "pseudo_pool": 0.8,
     },
+    "lr_rocchio05_pn": {"feature_extractor": "tfidf", "classifier": "logistic_rocchio", "pseudo_negatives": 100},
+    "lr_rocchio1_pn": {
+        "feature_extractor": "tfidf",
+        "classifier": "logistic_rocchio",
+        "classifier_params": {"weight": 1.0},
+        "pseudo_negatives": 100,
+    },
     "svm_word_r10_pn": {
         "feature_extractor": "tfidf",
         "classifier": "svm",
