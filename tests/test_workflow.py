@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import run_snakemake
 
 from slrflow.config import load_config
@@ -101,3 +102,16 @@ def test_report_holds_the_diagram_the_audit_page_and_the_screening_plot(review, 
     with zipfile.ZipFile(report) as archive:
         names = {Path(name).name for name in archive.namelist()}
     assert {"flow_diagram.png", "index.html", "recall_progress.png"} <= names
+
+
+def test_config_chooses_the_ranking_classifier(review, tmp_path):
+    other = tmp_path / "review"
+    for folder in ("config", "resources", "screening"):
+        shutil.copytree(review / folder, other / folder)
+    config = yaml.safe_load((other / "config" / "config.yaml").read_text())
+    config["ranking"]["classifier"] = "svm"
+    (other / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    result = run_snakemake(other, "results/screening/model.json")
+    assert result.returncode == 0, result.stderr[-4000:]
+    card = json.loads((other / "results/screening/model.json").read_text())
+    assert "svm" in json.dumps(card)

@@ -90,3 +90,13 @@ def review_query():
     return " ".join(
         [review["title"], review["question"], *eligibility.get("include", [])]
     )
+
+
+def ranking_components():
+    """--classifier / --feature-extractor for `slrflow rank` when config names them."""
+    options = config["ranking"]
+    return " ".join(
+        f"--{key.replace('_', '-')} {shlex.quote(options[key])}"
+        for key in ("classifier", "feature_extractor")
+        if key in options
+    )

@@ -46,6 +46,7 @@ rule rank:
     params:
         query=review_query(),
         seed=config["ranking"]["seed"],
+        components=ranking_components(),
         target=config["stopping"]["recall_target"],
         confidence=config["stopping"]["confidence"],
         version=SLRFLOW_VERSION,
@@ -53,4 +54,4 @@ rule rank:
         "python -m slrflow rank {input.records:q} --decisions {input.decisions:q} --output {output.ranking:q}"
         " --queue {output.queue:q} --model-card {output.model:q} --stopping {output.stopping:q}"
         " --plot {output.plot:q} --query {params.query:q} --seed {params.seed}"
-        " --recall-target {params.target} --confidence {params.confidence} 2> {log:q}"
+        " {params.components} --recall-target {params.target} --confidence {params.confidence} 2> {log:q}"

@@ -46,8 +46,17 @@ class SessionRanker:
     also disappear (an undo, or include changed to maybe): the session then forgets it and re-ranks.
     """
 
-    def __init__(self, record_ids: Sequence[str], texts: Sequence[str], *, query_text: str, seed: int = 42) -> None:
+    def __init__(
+        self,
+        record_ids: Sequence[str],
+        texts: Sequence[str],
+        *,
+        query_text: str,
+        seed: int = 42,
+        components: Mapping[str, str] | None = None,
+    ) -> None:
         self.record_ids = list(record_ids)
+        self.components = dict(components or {})
         self.texts = list(texts)
         self.query_text = query_text
         self.seed = seed
@@ -59,7 +68,7 @@ class SessionRanker:
         from slrflow.ranking.model import RankingModel
         from slrflow.ranking.session import ScreeningSession
 
-        model = RankingModel(random_state=self.seed)
+        model = RankingModel(random_state=self.seed, **self.components)
         self._session = ScreeningSession(self.record_ids, self.texts, model, query=self.query_text)
         return self
 

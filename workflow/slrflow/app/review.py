@@ -211,6 +211,11 @@ class Review:
                     [record_text(row) for row in self.records],
                     query_text=_query_text(self.config),
                     seed=int(self.config.get("ranking", {}).get("seed", 42)),
+                    components={
+                        name: value
+                        for name, value in self.config.get("ranking", {}).items()
+                        if name in ("classifier", "feature_extractor")
+                    },
                 )
                 self._rerankers[key] = Reranker(
                     model, lambda: self._labels(key), stopper=self._stopping, name=key or "team"

@@ -35,6 +35,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--plot", type=Path, metavar="recall_progress.png")
     parser.add_argument("--query", default="", help="review question and criteria, used before training")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--classifier", help="a classifier from the ranking registry (default: the default model's)")
+    parser.add_argument(
+        "--feature-extractor", help="a feature extractor from the ranking registry (default: the default model's)"
+    )
     parser.add_argument("--recall-target", type=float, default=0.95)
     parser.add_argument("--confidence", type=float, default=0.95)
     return parser
@@ -54,7 +58,13 @@ def _read(path: Path, required: tuple[str, ...], error: type[InputFileError]) ->
     return rows
 
 
+def _components(classifier: str | None, feature_extractor: str | None) -> dict[str, str]:
+    given = {"classifier": classifier, "feature_extractor": feature_extractor}
+    return {name: value for name, value in given.items() if value}
+
+
 def run(args: argparse.Namespace) -> int:
+    from slrflow.ranking.model import RankingModel
     from slrflow.ranking.pipeline import STATUSES, rank_review
     from slrflow.ranking.plot import plot_recall_progress
     from slrflow.tables import atomic_open, write_table
@@ -77,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         decided_at,
         query=args.query,
         seed=args.seed,
+        model=RankingModel(random_state=args.seed, **_components(args.classifier, args.feature_extractor)),
         recall_target=args.recall_target,
         confidence=args.confidence,
     )
