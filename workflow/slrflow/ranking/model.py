@@ -40,6 +40,9 @@ DEFAULT_MODEL: dict[str, Any] = {
     "pseudo_negatives": 100,
     "pseudo_fill": False,
     "pseudo_pool": 1.0,
+    "pseudo_taper": 0.0,
+    "pseudo_taper_basis": "records",
+    "pseudo_weight": 1.0,
 }
 
 
@@ -67,6 +70,12 @@ class RankingModel(BaseEstimator):
     depends on random_state and the number of labelled records only. With pseudo_fill, only as many are added
     as it takes to bring the labelled excludes up to pseudo_negatives, so they fade out as real excludes come.
     pseudo_pool < 1 draws them only from that fraction of the unlabelled records that currently score lowest.
+
+    pseudo_taper > 0 scales the number of pseudo-negatives by max(0, 1 - rate / pseudo_taper), where rate is the
+    include rate: with pseudo_taper_basis "records", the includes found so far over all records (a lower bound
+    on the prevalence, so a random draw holds at least that share of includes wrongly presumed excluded); with
+    "labelled", the includes over the labelled records. pseudo_weight scales the sample weight of each
+    pseudo-negative (1: as much as a labelled exclude).
     """
 
     def __init__(
@@ -83,6 +92,9 @@ class RankingModel(BaseEstimator):
         pseudo_negatives: int = DEFAULT_MODEL["pseudo_negatives"],
         pseudo_fill: bool = DEFAULT_MODEL["pseudo_fill"],
         pseudo_pool: float = DEFAULT_MODEL["pseudo_pool"],
+        pseudo_taper: float = DEFAULT_MODEL["pseudo_taper"],
+        pseudo_taper_basis: str = DEFAULT_MODEL["pseudo_taper_basis"],
+        pseudo_weight: float = DEFAULT_MODEL["pseudo_weight"],
         random_state: int | None = None,
     ) -> None:
         self.feature_extractor = feature_extractor
@@ -97,6 +109,9 @@ class RankingModel(BaseEstimator):
         self.pseudo_negatives = pseudo_negatives
         self.pseudo_fill = pseudo_fill
         self.pseudo_pool = pseudo_pool
+        self.pseudo_taper = pseudo_taper
+        self.pseudo_taper_basis = pseudo_taper_basis
+        self.pseudo_weight = pseudo_weight
         self.random_state = random_state
 
     def _seeded(self, registry: Any, name: str, params: Mapping[str, Any] | None) -> Any:
@@ -126,6 +141,12 @@ class RankingModel(BaseEstimator):
             raise ModelError(f"pseudo_negatives must be a whole number >= 0, not {self.pseudo_negatives!r}")
         if not 0 < self.pseudo_pool <= 1:
             raise ModelError(f"pseudo_pool must be in (0, 1], not {self.pseudo_pool!r}")
+        if not 0 <= self.pseudo_taper <= 1:
+            raise ModelError(f"pseudo_taper must be in [0, 1], not {self.pseudo_taper!r}")
+        if self.pseudo_taper_basis not in ("records", "labelled"):
+            raise ModelError(f"pseudo_taper_basis must be 'records' or 'labelled', not {self.pseudo_taper_basis!r}")
+        if not self.pseudo_weight > 0:
+            raise ModelError(f"pseudo_weight must be > 0, not {self.pseudo_weight!r}")
         self.build_features()
         self.build_classifier()
         self.build_balancer()
@@ -150,6 +171,9 @@ class RankingModel(BaseEstimator):
             "pseudo_negatives": self.pseudo_negatives,
             "pseudo_fill": self.pseudo_fill,
             "pseudo_pool": self.pseudo_pool,
+            "pseudo_taper": self.pseudo_taper,
+            "pseudo_taper_basis": self.pseudo_taper_basis,
+            "pseudo_weight": self.pseudo_weight,
             "random_state": self.random_state,
         }
 
