@@ -2,6 +2,7 @@
 
     python benchmarks/ranker/tune.py                 # every candidate below
     python benchmarks/ranker/tune.py --only lr_svm_word
+    python benchmarks/ranker/tune.py --seeds 1 2 3 --jobs 2 --only base taper05   # also: worst gap vs ASReview
 
 The held-out half is never used here. Writes benchmarks/ranker/tune.csv.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
 import statistics
 import sys
 import time
@@ -183,7 +185,57 @@ CANDIDATES: dict[str, dict] = {
         "classifier": "logistic_svm",
         "balancer_params": {"ratio": 10},
     },
+    "base": {},
+    "taper02": {"pseudo_taper": 0.02},
+    "taper05": {"pseudo_taper": 0.05},
+    "taper10": {"pseudo_taper": 0.1},
+    "taper_lab30": {"pseudo_taper": 0.3, "pseudo_taper_basis": "labelled"},
+    "taper_lab50": {"pseudo_taper": 0.5, "pseudo_taper_basis": "labelled"},
+    "pnw05": {"pseudo_weight": 0.5},
+    "pnw025": {"pseudo_weight": 0.25},
+    "bal_r1_p15": {"balancer_params": {"ratio": 1.0, "power": 1.5}},
+    "bal_r3_p125": {"balancer_params": {"ratio": 3.0, "power": 1.25}},
+    "bal_r10_p075": {"balancer_params": {"ratio": 10.0, "power": 0.75}},
+    "lr_svm": {"classifier": "logistic_svm"},
+    "every": {"retrain_growth": 0.0},
+    "taper05_c2": {"pseudo_taper": 0.05, "classifier_params": {"C": 2.0}},
+    "taper05_pn200": {"pseudo_taper": 0.05, "pseudo_negatives": 200},
+    "taper03": {"pseudo_taper": 0.03},
+    "taper07": {"pseudo_taper": 0.07},
+    "title05": {"feature_params": {"title_weight": 0.5}},
+    "title1": {"feature_params": {"title_weight": 1.0}},
 }
+
+
+def run_one(job: tuple[str, str, int]) -> dict:
+    label, name, seed = job
+    prepared = prepare(name, seed, HERE / "work", DATA)
+    with open(prepared.path, encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    start = time.perf_counter()
+    order = simulate(
+        [r["record_id"] for r in records],
+        [record_text(r) for r in records],
+        [int(r["label_included"]) for r in records],
+        list(prepared.prior_ids),
+        RankingModel(random_state=seed, **CANDIDATES[label]),
+    )
+    wall = time.perf_counter() - start
+    row = {"candidate": label, "dataset": name, "seed": seed, "wall": wall}
+    return row | metrics([rid for rid, _ in order], prepared)
+
+
+def asreview_means(seeds: list[int]) -> dict[str, dict[str, float]]:
+    """ASReview's per-dataset means over the seeds, from results.csv (run.py's cache)."""
+    per: dict[str, list[dict]] = {}
+    with open(HERE / "results.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["tool"] == "asreview" and int(row["seed"]) in seeds:
+                per.setdefault(row["dataset"], []).append(row)
+    return {
+        name: {key: statistics.fmean(float(r[key]) for r in rows) for key in ("wss95", "recall10")}
+        for name, rows in per.items()
+    }
 
 
 def main() -> int:
@@ -191,39 +243,35 @@ def main() -> int:
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--seeds", nargs="*", type=int, default=[1])
     parser.add_argument("--datasets", nargs="*", help="a subset of the tuning half")
+    parser.add_argument("--jobs", type=int, default=1, help="simulations run in parallel")
     args = parser.parse_args()
     tune, _ = split(datasets())
     if args.datasets:
         tune = [n for n in tune if n in args.datasets]
+    asreview = asreview_means(args.seeds)
     rows = []
-    for label, params in CANDIDATES.items():
-        if args.only and label not in args.only:
-            continue
-        for name in tune:
-            for seed in args.seeds:
-                prepared = prepare(name, seed, HERE / "work", DATA)
-                with open(prepared.path, encoding="utf-8", newline="") as handle:
-                    records = list(csv.DictReader(handle))
-                start = time.perf_counter()
-                order = simulate(
-                    [r["record_id"] for r in records],
-                    [record_text(r) for r in records],
-                    [int(r["label_included"]) for r in records],
-                    list(prepared.prior_ids),
-                    RankingModel(random_state=seed, **params),
-                )
-                wall = time.perf_counter() - start
-                row = {"candidate": label, "dataset": name, "seed": seed, "wall": wall}
-                row |= metrics([rid for rid, _ in order], prepared)
-                rows.append(row)
-                print(f"{label:20s} {name:34s} wss95={row['wss95']:.3f} r10={row['recall10']:.3f} {wall:.1f}s")
-        mine = [r for r in rows if r["candidate"] == label]
-        print(
-            f"== {label}: WSS@95 {statistics.fmean(r['wss95'] for r in mine):.4f} "
-            f"recall@10 {statistics.fmean(r['recall10'] for r in mine):.4f} "
-            f"wall {sum(r['wall'] for r in mine):.0f}s",
-            flush=True,
-        )
+    with multiprocessing.Pool(args.jobs) as pool:
+        for label in CANDIDATES:
+            if args.only and label not in args.only:
+                continue
+            jobs = [(label, name, seed) for name in tune for seed in args.seeds]
+            mine = pool.map(run_one, jobs)
+            rows += mine
+            per = {
+                name: {k: statistics.fmean(r[k] for r in mine if r["dataset"] == name) for k in ("wss95", "recall10")}
+                for name in tune
+            }
+            gaps = {name: per[name]["wss95"] - asreview[name]["wss95"] for name in tune if name in asreview}
+            worst = min(gaps, key=gaps.get) if gaps else None
+            print(
+                f"== {label}: WSS@95 {statistics.fmean(r['wss95'] for r in mine):.4f} "
+                f"(ASReview {statistics.fmean(asreview[n]['wss95'] for n in tune):.4f}) "
+                f"recall@10 {statistics.fmean(r['recall10'] for r in mine):.4f} "
+                f"(ASReview {statistics.fmean(asreview[n]['recall10'] for n in tune):.4f}) "
+                f"worst gap {gaps.get(worst, float('nan')):+.3f} {worst} "
+                f"wall {sum(r['wall'] for r in mine):.0f}s",
+                flush=True,
+            )
     with open(HERE / "tune.csv", "a", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         if handle.tell() == 0:
