@@ -198,6 +198,8 @@ CANDIDATES: dict[str, dict] = {
     "bal_r10_p075": {"balancer_params": {"ratio": 10.0, "power": 0.75}},
     "lr_svm": {"classifier": "logistic_svm"},
     "every": {"retrain_growth": 0.0},
+    "pnw2": {"pseudo_weight": 2.0},
+    "pn150": {"pseudo_negatives": 150},
     "taper05_c2": {"pseudo_taper": 0.05, "classifier_params": {"C": 2.0}},
     "taper05_pn200": {"pseudo_taper": 0.05, "pseudo_negatives": 200},
     "taper03": {"pseudo_taper": 0.03},
