@@ -17,6 +17,7 @@ __all__ = [
     "RawRecord",
     "clean",
     "finish",
+    "first_value",
     "first_year",
     "join_pages",
     "normalise_author",
@@ -290,4 +291,13 @@ def _doi_from_urls(value: object) -> str:
             doi = normalise_doi(url.split("doi.org/", 1)[-1] if "doi.org/" in url else url.split("/doi/", 1)[1])
             if doi:
                 return doi
+    return ""
+
+
+def first_value(tags: dict[str, list[str]], *names: str) -> str:
+    """The first non-empty value among the tags `names`, in that order; '' if none has one."""
+    for name in names:
+        for value in tags.get(name, ()):
+            if value:
+                return value
     return ""

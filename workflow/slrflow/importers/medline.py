@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from slrflow.importers._base import Parsed, ParseError
-from slrflow.importers._fields import RawRecord
+from slrflow.importers._fields import RawRecord, first_value
 
 __all__ = ["NAME", "looks_like", "parse"]
 
@@ -64,14 +64,6 @@ def parse(text: str) -> Parsed:
     return result
 
 
-def _first(tags: dict[str, list[str]], *names: str) -> str:
-    for name in names:
-        for value in tags.get(name, ()):
-            if value:
-                return value
-    return ""
-
-
 def _record(tags: dict[str, list[str]], line: int) -> RawRecord:
     ids = tags.get("LID", []) + tags.get("AID", [])
     doi = next((m.group(1) for v in ids if (m := _DOI_ID.search(v))), "")
@@ -80,20 +72,20 @@ def _record(tags: dict[str, list[str]], line: int) -> RawRecord:
     urls = [v for v in ids if v.startswith("http")]
     return {
         "_line": line,
-        "title": _first(tags, "TI", "BTI", "CTI"),
+        "title": first_value(tags, "TI", "BTI", "CTI"),
         "abstract": " ".join(tags.get("AB", [])),
         "authors": tags.get("FAU") or tags.get("AU") or [],
-        "year": _first(tags, "DP", "DEP", "DA"),
-        "journal": _first(tags, "JT", "TA", "BTI"),
-        "volume": _first(tags, "VI"),
-        "number": _first(tags, "IP"),
-        "pages": _first(tags, "PG"),
+        "year": first_value(tags, "DP", "DEP", "DA"),
+        "journal": first_value(tags, "JT", "TA", "BTI"),
+        "volume": first_value(tags, "VI"),
+        "number": first_value(tags, "IP"),
+        "pages": first_value(tags, "PG"),
         "doi": doi,
-        "pmid": _first(tags, "PMID"),
+        "pmid": first_value(tags, "PMID"),
         "keywords": tags.get("OT", []) + tags.get("MH", []),
-        "language": _first(tags, "LA"),
-        "type": _first(tags, "PT"),
+        "language": first_value(tags, "LA"),
+        "type": first_value(tags, "PT"),
         "url": urls,
-        "issn": _first(tags, "IS", "ISSN"),
-        "publisher": _first(tags, "PB", "PL"),
+        "issn": first_value(tags, "IS", "ISSN"),
+        "publisher": first_value(tags, "PB", "PL"),
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from slrflow.importers._base import Parsed, ParseError
-from slrflow.importers._fields import RawRecord
+from slrflow.importers._fields import RawRecord, first_value
 
 __all__ = ["NAME", "looks_like", "parse"]
 
@@ -64,33 +64,25 @@ def _close(result: Parsed, tags: dict[str, list[str]], start: int) -> None:
     result.records.append(_record(tags, start))
 
 
-def _first(tags: dict[str, list[str]], *names: str) -> str:
-    for name in names:
-        for value in tags.get(name, ()):
-            if value:
-                return value
-    return ""
-
-
 def _record(tags: dict[str, list[str]], line: int) -> RawRecord:
     doi = next((v for v in tags.get("R", []) if "10." in v), "")
     keywords = [k for value in tags.get("K", []) for k in re.split(r"[;\n]", value)]
     return {
         "_line": line,
-        "title": _first(tags, "T"),
-        "abstract": _first(tags, "X"),
+        "title": first_value(tags, "T"),
+        "abstract": first_value(tags, "X"),
         "authors": tags.get("A", []),
-        "year": _first(tags, "D", "8"),
-        "journal": _first(tags, "J", "B"),
-        "volume": _first(tags, "V"),
-        "number": _first(tags, "N"),
-        "pages": _first(tags, "P"),
+        "year": first_value(tags, "D", "8"),
+        "journal": first_value(tags, "J", "B"),
+        "volume": first_value(tags, "V"),
+        "number": first_value(tags, "N"),
+        "pages": first_value(tags, "P"),
         "doi": doi,
         "pmid": "",
         "keywords": keywords,
-        "language": _first(tags, "G"),
-        "type": _first(tags, "0", "9"),
+        "language": first_value(tags, "G"),
+        "type": first_value(tags, "0", "9"),
         "url": tags.get("U", []),
-        "issn": _first(tags, "@"),
-        "publisher": _first(tags, "I"),
+        "issn": first_value(tags, "@"),
+        "publisher": first_value(tags, "I"),
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from slrflow.importers._base import Parsed, ParseError
-from slrflow.importers._fields import RawRecord
+from slrflow.importers._fields import RawRecord, first_value
 
 __all__ = ["NAME", "looks_like", "parse"]
 
@@ -80,37 +80,29 @@ def parse(text: str) -> Parsed:
     return result
 
 
-def _first(tags: dict[str, list[str]], *names: str) -> str:
-    for name in names:
-        for value in tags.get(name, ()):
-            if value:
-                return value
-    return ""
-
-
 def _record(tags: dict[str, list[str]], line: int) -> RawRecord:
-    pmid = _first(tags, "PM")
-    accession = _first(tags, "UT")
+    pmid = first_value(tags, "PM")
+    accession = first_value(tags, "UT")
     if not pmid and accession.upper().startswith("MEDLINE:"):
         pmid = accession.split(":", 1)[1]
-    start, end = _first(tags, "BP"), _first(tags, "EP")
-    pages = f"{start}-{end}" if start and end else start or _first(tags, "PS", "AR")
+    start, end = first_value(tags, "BP"), first_value(tags, "EP")
+    pages = f"{start}-{end}" if start and end else start or first_value(tags, "PS", "AR")
     return {
         "_line": line,
-        "title": _first(tags, "TI"),
-        "abstract": _first(tags, "AB"),
+        "title": first_value(tags, "TI"),
+        "abstract": first_value(tags, "AB"),
         "authors": tags.get("AF") or tags.get("AU") or tags.get("CA") or [],
-        "year": _first(tags, "PY", "PD", "EA"),
-        "journal": _first(tags, "SO", "JI", "J9", "SE"),
-        "volume": _first(tags, "VL"),
-        "number": _first(tags, "IS"),
+        "year": first_value(tags, "PY", "PD", "EA"),
+        "journal": first_value(tags, "SO", "JI", "J9", "SE"),
+        "volume": first_value(tags, "VL"),
+        "number": first_value(tags, "IS"),
         "pages": pages,
-        "doi": _first(tags, "DI", "D2"),
+        "doi": first_value(tags, "DI", "D2"),
         "pmid": pmid,
         "keywords": [*tags.get("DE", []), *tags.get("ID", [])],
-        "language": _first(tags, "LA"),
-        "type": _first(tags, "DT", "PT"),
+        "language": first_value(tags, "LA"),
+        "type": first_value(tags, "DT", "PT"),
         "url": [],
-        "issn": _first(tags, "SN", "EI"),
-        "publisher": _first(tags, "PU"),
+        "issn": first_value(tags, "SN", "EI"),
+        "publisher": first_value(tags, "PU"),
     }
