@@ -32,8 +32,8 @@ from protocol import DATA, Prepared, datasets, metrics, prepare, split  # noqa: 
 
 REPO = HERE.parents[1]
 WORK = HERE / "work"
-ASREVIEW_VERSION = "3.0.8"  # newest on PyPI; its default model is still ELAS u4 and its CLI is 2.x's
-ASREVIEW_VENV = HERE / ".venv-asreview"
+ASREVIEW_VERSION = "2.2"  # the newest 2.x release, as issue 3 asks; its default model is ELAS u4
+ASREVIEW_VENV = HERE / f".venv-asreview-{ASREVIEW_VERSION}"
 SLRFLOW = REPO / ".venv" / "bin" / "slrflow"
 SEEDS = (1, 2, 3)
 TOOLS = ("slrflow", "asreview")
@@ -59,10 +59,13 @@ def run_asreview(prepared: Prepared, seed: int) -> tuple[list[str], float]:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - start
         with zipfile.ZipFile(project) as archive:
-            archive.extract("results.db", tmp)
-        db = sqlite3.connect(Path(tmp) / "results.db")
+            archive.extractall(tmp)
+        # 2.x keeps the decisions in reviews/<id>/results.db and the records in data_store.db
+        (results,) = Path(tmp).glob("reviews/*/results.db")
+        db = sqlite3.connect(results)
+        db.execute("ATTACH DATABASE ? AS store", (str(Path(tmp) / "data_store.db"),))
         rows = db.execute(
-            "SELECT record.dataset_row FROM results JOIN record ON results.record_id = record.record_id "
+            "SELECT r.dataset_row FROM results JOIN store.record AS r ON results.record_id = r.record_id "
             "ORDER BY results.rowid"
         ).fetchall()
         db.close()
@@ -88,7 +91,8 @@ RUNNERS = {"slrflow": run_slrflow, "asreview": run_asreview}
 
 
 def order_path(tool: str, name: str, seed: int) -> Path:
-    return WORK / "orders" / tool / f"{name}_s{seed}.csv"
+    folder = f"asreview-{ASREVIEW_VERSION}" if tool == "asreview" else tool
+    return WORK / "orders" / folder / f"{name}_s{seed}.csv"
 
 
 def load_order(tool: str, name: str, seed: int) -> tuple[list[str], float] | None:
