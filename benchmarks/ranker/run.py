@@ -48,13 +48,13 @@ def ensure_asreview() -> Path:
     return exe
 
 
-def run_asreview(prepared: Prepared, seed: int) -> tuple[list[str], float]:
+def run_asreview(prepared: Prepared, seed: int, screen_all: bool = False) -> tuple[list[str], float]:
     exe = ensure_asreview()
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "sim.asreview"
         command = [str(exe), "simulate", str(prepared.path), "--prior-idx"]
         command += [str(row) for row in prepared.prior_rows]
-        command += ["--seed", str(seed), "-o", str(project)]
+        command += ["--seed", str(seed), "-o", str(project)] + (["--n-stop", "-1"] if screen_all else [])
         start = time.perf_counter()
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - start
@@ -72,13 +72,13 @@ def run_asreview(prepared: Prepared, seed: int) -> tuple[list[str], float]:
     return [prepared.record_ids[row] for (row,) in rows], wall
 
 
-def run_slrflow(prepared: Prepared, seed: int) -> tuple[list[str], float]:
+def run_slrflow(prepared: Prepared, seed: int, screen_all: bool = False) -> tuple[list[str], float]:
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "order.csv"
         command = [str(SLRFLOW), "simulate", str(prepared.path)]
         for prior in prepared.prior_ids:
             command += ["--prior", prior]
-        command += ["--seed", str(seed), "--output", str(output)]
+        command += ["--seed", str(seed), "--output", str(output)] + (["--all"] if screen_all else [])
         start = time.perf_counter()
         subprocess.run(command, check=True)
         wall = time.perf_counter() - start
