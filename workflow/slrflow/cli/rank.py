@@ -58,7 +58,7 @@ def _read(path: Path, required: tuple[str, ...], error: type[InputFileError]) ->
     return rows
 
 
-def _components(classifier: str | None, feature_extractor: str | None) -> dict[str, str]:
+def model_components(classifier: str | None, feature_extractor: str | None) -> dict[str, str]:
     given = {"classifier": classifier, "feature_extractor": feature_extractor}
     return {name: value for name, value in given.items() if value}
 
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         decided_at,
         query=args.query,
         seed=args.seed,
-        model=RankingModel(random_state=args.seed, **_components(args.classifier, args.feature_extractor)),
+        model=RankingModel(random_state=args.seed, **model_components(args.classifier, args.feature_extractor)),
         recall_target=args.recall_target,
         confidence=args.confidence,
     )

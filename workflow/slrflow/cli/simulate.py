@@ -25,10 +25,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--seed", type=int, default=0, help="random seed of the model (default 0)")
     parser.add_argument("--output", type=Path, required=True, metavar="ORDER.csv")
     parser.add_argument("--all", action="store_true", help="screen every record, not just up to the last include")
+    parser.add_argument("--classifier", help="a classifier from the ranking registry (default: the default model's)")
+    parser.add_argument(
+        "--feature-extractor", help="a feature extractor from the ranking registry (default: the default model's)"
+    )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    from slrflow.cli.rank import model_components
     from slrflow.ranking.features import record_text
     from slrflow.ranking.model import RankingModel
     from slrflow.ranking.simulate import simulate
@@ -63,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         [record_text(row) for row in rows],
         labels,
         args.prior,
-        RankingModel(random_state=args.seed),
+        RankingModel(random_state=args.seed, **model_components(args.classifier, args.feature_extractor)),
         screen_all=args.all,
     )
     write_table(args.output, ({"record_id": rid, "label": label} for rid, label in order), ["record_id", "label"])

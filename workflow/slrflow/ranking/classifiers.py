@@ -24,6 +24,7 @@ __all__ = [
     "Classifier",
     "LinearSVM",
     "Logistic",
+    "LogisticMiniLM",
     "LogisticNB",
     "LogisticRocchio",
     "LogisticSVM",
@@ -189,3 +190,41 @@ class LogisticRocchio(Classifier):
     def scores(self, X: sp.spmatrix) -> np.ndarray:
         rocchio = np.asarray(X @ self.direction_).ravel()
         return _standardise(self.logistic_.scores(X)) + self.weight * _standardise(rocchio)
+
+
+@CLASSIFIERS.register
+class LogisticMiniLM(Classifier):
+    """For `tfidf_minilm` features: logistic regression on the TF-IDF columns, plus `weight` times a second
+    logistic regression on the last `dense` columns (the sentence embedding), each score standardised.
+
+    Kept apart, the sparse words and the dense embedding each get a model suited to them; appended into one
+    row, the 384 dense columns crowd out the words (measured worse: benchmarks/README.md, "Ranking").
+    """
+
+    name = "logistic_minilm"
+
+    def __init__(self, C: float = 1.0, weight: float = 0.3, dense: int = 384, random_state: int | None = None) -> None:
+        self.C = C
+        self.weight = weight
+        self.dense = dense
+        self.random_state = random_state
+
+    def _blocks(self, X: sp.spmatrix) -> tuple[sp.csr_matrix, np.ndarray]:
+        if X.shape[1] <= self.dense:
+            raise ModelError(f"{X.shape[1]} feature columns: not TF-IDF plus a {self.dense}-column embedding")
+        X = sp.csc_matrix(X)
+        return sp.csr_matrix(X[:, : -self.dense]), X[:, -self.dense :].toarray()
+
+    def fit(self, X: sp.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> LogisticMiniLM:
+        y = self._check(X, y)
+        words, vectors = self._blocks(X)
+        self.words_ = Logistic(C=self.C, random_state=self.random_state).fit(words, y, sample_weight)
+        self.vectors_ = LogisticRegression(C=self.C, max_iter=1000)
+        self.vectors_.fit(vectors, y, sample_weight=sample_weight)
+        return self
+
+    def scores(self, X: sp.spmatrix) -> np.ndarray:
+        words, vectors = self._blocks(X)
+        return _standardise(self.words_.scores(words)) + self.weight * _standardise(
+            self.vectors_.decision_function(vectors)
+        )

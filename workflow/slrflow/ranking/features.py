@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from slrflow.errors import ModelError
 from slrflow.ranking._registry import Registry
 
-__all__ = ["FEATURE_EXTRACTORS", "FeatureExtractor", "Tfidf", "TfidfWordChar", "record_text"]
+__all__ = ["FEATURE_EXTRACTORS", "FeatureExtractor", "Tfidf", "TfidfMiniLM", "TfidfWordChar", "record_text"]
 
 FEATURE_EXTRACTORS: Registry[FeatureExtractor] = Registry("feature extractor")
 TEXT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords")
@@ -184,3 +184,30 @@ class TfidfWordChar(FeatureExtractor):
         norms = sparse_norm(matrix, axis=1)
         norms[norms == 0] = 1.0
         return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+@FEATURE_EXTRACTORS.register
+class TfidfMiniLM(Tfidf):
+    """The default TF-IDF columns followed by the 384 columns of an all-MiniLM-L6-v2 sentence embedding.
+
+    The two blocks are left as they are (each row part unit length), for the `logistic_minilm` classifier,
+    which learns one model per block. Needs `slrflow[embeddings]`; vectors are cached (see `embeddings`).
+    """
+
+    name = "tfidf_minilm"
+
+    def __init__(self, cache_dir: str | None = None) -> None:
+        super().__init__()
+        self.cache_dir = cache_dir
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return self._with_embedding(super().transform(texts), texts)
+
+    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return self._with_embedding(super().fit_transform(texts), texts)
+
+    def _with_embedding(self, matrix: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
+        from slrflow.ranking.embeddings import MiniLMEmbedder
+
+        vectors = MiniLMEmbedder(self.cache_dir).embed(self._check(texts))
+        return sp.hstack([matrix, sp.csr_matrix(vectors)], format="csr")
