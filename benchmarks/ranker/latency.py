@@ -1,18 +1,20 @@
 """Latency of real screening: retrain + re-rank after one decision, for a review of 20,000 records.
 
-    python benchmarks/ranker/latency.py [--records 20000] [--decisions 1000]
+    python benchmarks/ranker/latency.py [--records 20000] [--decisions 1000] [--model minilm]
 
 Builds 20,000 real records by pooling the shared benchmark datasets (shuffled with seed 0, topic labels kept),
 opens a ScreeningSession with the default model (as the web app does), feeds it `--decisions` decisions in
 ranked order, then times single decisions: each `record_decision` (which retrains when the schedule says so
 and re-scores every record) plus `next_record()`, the worst case being a decision that forces a retraining.
-Prints a table and writes benchmarks/ranker/latency_<records>_<decisions>.csv.
+Prints a table and writes benchmarks/ranker/latency_<records>_<decisions>[_<model>].csv. With --model minilm
+(TF-IDF + all-MiniLM-L6-v2) the session start includes embedding whatever run.py's cache lacks.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import statistics
 import sys
@@ -23,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from protocol import DATA, datasets  # noqa: E402
+from run import EMBEDDING_CACHE  # noqa: E402
 
 from slrflow.ranking.features import record_text  # noqa: E402
 from slrflow.ranking.model import RankingModel  # noqa: E402
@@ -47,11 +50,16 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=20000)
     parser.add_argument("--decisions", type=int, default=1000)
     parser.add_argument("--timed", type=int, default=60)
+    parser.add_argument("--model", choices=["default", "minilm"], default="default")
     args = parser.parse_args()
+    components = {}
+    if args.model == "minilm":
+        os.environ.setdefault("SLRFLOW_CACHE", str(EMBEDDING_CACHE))
+        components = {"feature_extractor": "tfidf_minilm", "classifier": "logistic_minilm"}
     ids, texts, labels = pooled(args.records)
     label_of = dict(zip(ids, labels, strict=True))
     start = time.perf_counter()
-    session = ScreeningSession(ids, texts, RankingModel(random_state=1))
+    session = ScreeningSession(ids, texts, RankingModel(random_state=1, **components))
     setup = time.perf_counter() - start
     first_include = next(i for i in ids if label_of[i] == 1)
     first_exclude = next(i for i in ids if label_of[i] == 0)
@@ -78,7 +86,8 @@ def main() -> int:
             break
     retrained = [r["seconds"] for r in rows if r["retrained"]]
     plain = [r["seconds"] for r in rows if not r["retrained"]]
-    output = HERE / f"latency_{args.records}_{args.decisions}.csv"
+    suffix = "" if args.model == "default" else f"_{args.model}"
+    output = HERE / f"latency_{args.records}_{args.decisions}{suffix}.csv"
     with open(output, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["records", "labelled", "retrained", "seconds"], lineterminator="\n")
         writer.writeheader()

@@ -37,6 +37,9 @@ ASREVIEW_VENV = HERE / f".venv-asreview-{ASREVIEW_VERSION}"
 SLRFLOW = REPO / ".venv" / "bin" / "slrflow"
 SEEDS = (1, 2, 3)
 TOOLS = ("slrflow", "asreview")
+# slrflow's ranking models: the default, and TF-IDF plus all-MiniLM-L6-v2 (needs slrflow[embeddings]).
+MODELS = {"default": [], "minilm": ["--feature-extractor", "tfidf_minilm", "--classifier", "logistic_minilm"]}
+EMBEDDING_CACHE = WORK / "embeddings"  # SLRFLOW_CACHE for the runs; embed_minilm.py can fill it beforehand
 
 
 def ensure_asreview() -> Path:
@@ -72,31 +75,33 @@ def run_asreview(prepared: Prepared, seed: int, screen_all: bool = False) -> tup
     return [prepared.record_ids[row] for (row,) in rows], wall
 
 
-def run_slrflow(prepared: Prepared, seed: int, screen_all: bool = False) -> tuple[list[str], float]:
+def run_slrflow(
+    prepared: Prepared, seed: int, screen_all: bool = False, model: str = "default"
+) -> tuple[list[str], float]:
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "order.csv"
         command = [str(SLRFLOW), "simulate", str(prepared.path)]
         for prior in prepared.prior_ids:
             command += ["--prior", prior]
         command += ["--seed", str(seed), "--output", str(output)] + (["--all"] if screen_all else [])
+        command += MODELS[model]
         start = time.perf_counter()
-        subprocess.run(command, check=True)
+        subprocess.run(command, check=True, env=os.environ | {"SLRFLOW_CACHE": str(EMBEDDING_CACHE)})
         wall = time.perf_counter() - start
         with open(output, encoding="utf-8", newline="") as handle:
             order = [row["record_id"] for row in csv.DictReader(handle)]
     return order, wall
 
 
-RUNNERS = {"slrflow": run_slrflow, "asreview": run_asreview}
-
-
-def order_path(tool: str, name: str, seed: int) -> Path:
+def order_path(tool: str, name: str, seed: int, model: str = "default") -> Path:
     folder = f"asreview-{ASREVIEW_VERSION}" if tool == "asreview" else tool
+    if tool == "slrflow" and model != "default":
+        folder += f"-{model}"
     return WORK / "orders" / folder / f"{name}_s{seed}.csv"
 
 
-def load_order(tool: str, name: str, seed: int) -> tuple[list[str], float] | None:
-    path = order_path(tool, name, seed)
+def load_order(tool: str, name: str, seed: int, model: str = "default") -> tuple[list[str], float] | None:
+    path = order_path(tool, name, seed, model)
     if not path.exists():
         return None
     with open(path, encoding="utf-8", newline="") as handle:
@@ -104,8 +109,8 @@ def load_order(tool: str, name: str, seed: int) -> tuple[list[str], float] | Non
     return [row[0] for row in rows[1:]], float(rows[0][1])
 
 
-def save_order(tool: str, name: str, seed: int, order: list[str], wall: float) -> None:
-    path = order_path(tool, name, seed)
+def save_order(tool: str, name: str, seed: int, model: str, order: list[str], wall: float) -> None:
+    path = order_path(tool, name, seed, model)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -151,8 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half", choices=["tune", "held_out", "all"], default="all")
     parser.add_argument("--rerun", action="store_true", help="ignore cached orders of the chosen tools")
     parser.add_argument("--report-only", action="store_true")
-    parser.add_argument("--output", type=Path, default=HERE / "results.csv")
+    parser.add_argument("--model", choices=list(MODELS), default="default", help="slrflow's ranking model")
+    parser.add_argument("--output", type=Path, help="default: results.csv, or results_<model>.csv")
     args = parser.parse_args(argv)
+    suffix = "" if args.model == "default" else f"_{args.model}"
+    output = args.output or HERE / f"results{suffix}.csv"
 
     names = args.datasets or datasets()
     tune, held_out = split(datasets())
@@ -164,10 +172,13 @@ def main(argv: list[str] | None = None) -> int:
         for seed in args.seeds:
             prepared = prepare(name, seed, WORK, DATA)
             for tool in TOOLS:
-                cached = None if (args.rerun and tool in tools) else load_order(tool, name, seed)
+                cached = None if (args.rerun and tool in tools) else load_order(tool, name, seed, args.model)
                 if cached is None and tool in tools and not args.report_only:
-                    cached = RUNNERS[tool](prepared, seed)
-                    save_order(tool, name, seed, *cached)
+                    if tool == "slrflow":
+                        cached = run_slrflow(prepared, seed, model=args.model)
+                    else:
+                        cached = run_asreview(prepared, seed)
+                    save_order(tool, name, seed, args.model, *cached)
                 if cached is None:
                     continue
                 order, wall = cached
@@ -184,12 +195,12 @@ def main(argv: list[str] | None = None) -> int:
                     f"atd={row['atd']:5.2f} wall={wall:6.1f}s",
                     flush=True,
                 )
-    write_csv(args.output, rows)
+    write_csv(output, rows)
     report = render(rows, tune, held_out)
     print(report)
-    (HERE / "results.md").write_text(report, encoding="utf-8")
-    if args.half == "all" and not args.datasets:
-        update_readme(report)
+    (HERE / f"results{suffix}.md").write_text(report, encoding="utf-8")
+    if args.half == "all" and not args.datasets and not args.output:
+        update_readme(report, marker=f"ranking{suffix.replace('_', '-')}")
     return 0
 
 
@@ -283,17 +294,15 @@ def summary(rows: list[dict], tune: list[str], held_out: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-START, END = "<!-- ranking:start -->", "<!-- ranking:end -->"
-
-
-def update_readme(text: str) -> None:
-    """Replace only the generated block inside the Ranking section of benchmarks/README.md."""
+def update_readme(text: str, marker: str = "ranking") -> None:
+    """Replace only the generated block (between the marker's comments) in benchmarks/README.md."""
     readme = REPO / "benchmarks" / "README.md"
     current = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
-    block = f"{START}\n{text}{END}"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        new = head + block + rest.split(END, 1)[1]
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+    block = f"{start}\n{text}{end}"
+    if start in current and end in current:
+        head, rest = current.split(start, 1)
+        new = head + block + rest.split(end, 1)[1]
     else:
         new = current.rstrip("\n") + "\n\n## Ranking\n\n" + block + "\n"
     tmp = readme.with_suffix(".md.tmp")

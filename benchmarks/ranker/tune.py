@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import multiprocessing
+import os
 import statistics
 import sys
 import time
@@ -19,12 +20,127 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+os.environ.setdefault("SLRFLOW_CACHE", str(HERE / "work" / "embeddings"))  # embed_minilm.py fills it
 
+import numpy as np  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
 from protocol import DATA, datasets, metrics, prepare, split  # noqa: E402
+from scipy.sparse.linalg import norm as sparse_norm  # noqa: E402
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
 
-from slrflow.ranking.features import record_text  # noqa: E402
+from slrflow.ranking.classifiers import CLASSIFIERS, Logistic  # noqa: E402
+from slrflow.ranking.features import FEATURE_EXTRACTORS, Tfidf, record_text  # noqa: E402
 from slrflow.ranking.model import RankingModel  # noqa: E402
 from slrflow.ranking.simulate import simulate  # noqa: E402
+
+# -- experimental components, registered here only (not in the package) -------------------------------------
+
+
+def _wordllama_embed(texts: list[str]) -> np.ndarray:
+    """WordLlama l2_supercat, 256 dimensions, from the weights its wheel ships (`pip install wordllama`).
+
+    WordLlama.load() looks for the tokenizer under tokenizer/ while the 0.4.0 wheel ships it under tokenizers/,
+    so it would try to download it; the two files are loaded directly instead.
+    """
+    import wordllama
+    from safetensors import safe_open
+    from wordllama import WordLlama
+    from wordllama.inference import WordLlamaInference
+
+    root = Path(wordllama.__file__).parent
+    tokenizer = WordLlama.load_tokenizer(root / "tokenizers" / "l2_supercat_tokenizer_config.json")
+    with safe_open(root / "weights" / "l2_supercat_256.safetensors", framework="np") as handle:
+        model = WordLlamaInference(handle.get_tensor("embedding.weight"), tokenizer)
+    return np.nan_to_num(np.asarray(model.embed(texts, norm=True), dtype=np.float64))
+
+
+def _minilm_embed(texts: list[str]) -> np.ndarray:
+    from slrflow.ranking.embeddings import MiniLMEmbedder
+
+    return MiniLMEmbedder().embed(texts)
+
+
+EMBEDDINGS = {"wordllama": _wordllama_embed, "minilm": _minilm_embed}
+
+
+@FEATURE_EXTRACTORS.register
+class TfidfEmbedding(Tfidf):
+    """TF-IDF columns followed by a sentence embedding's columns.
+
+    mode "concat": the embedding, centred and unit-length, times `weight`, the whole row scaled to unit length.
+    mode "blocks": both blocks as they are, for the two-block classifier below.
+    """
+
+    name = "tfidf_embedding"
+
+    def __init__(self, embedding: str = "wordllama", mode: str = "concat", weight: float = 1.0) -> None:
+        super().__init__()
+        self.embedding = embedding
+        self.mode = mode
+        self.weight = weight
+
+    def transform(self, texts):
+        texts = self._check(texts)
+        dense = EMBEDDINGS[self.embedding](texts)
+        if self.mode == "concat":
+            dense = dense - dense.mean(axis=0)
+            dense = self.weight * dense / np.maximum(np.linalg.norm(dense, axis=1, keepdims=True), 1e-12)
+        matrix = sp.hstack([super().transform(texts), sp.csr_matrix(dense)], format="csr")
+        if self.mode == "concat":
+            norms = sparse_norm(matrix, axis=1)
+            norms[norms == 0] = 1.0
+            matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+        return matrix
+
+    def fit_transform(self, texts):
+        return self.fit(texts).transform(texts)
+
+
+@FEATURE_EXTRACTORS.register
+class TfidfVariant(Tfidf):
+    """The default TF-IDF with English stop words removed or binary term frequency."""
+
+    name = "tfidf_variant"
+
+    def __init__(self, stop_words: str | None = None, binary: bool = False) -> None:
+        super().__init__()
+        self.stop_words = stop_words
+        self.binary = binary
+
+    def _vectorizer(self, n_texts: int) -> TfidfVectorizer:
+        return TfidfVectorizer(
+            ngram_range=(1, 2), max_df=0.95 if n_texts > 1 else 1.0, sublinear_tf=True,
+            stop_words=self.stop_words, binary=self.binary,
+        )  # fmt: skip
+
+
+@CLASSIFIERS.register
+class LogisticTwoBlocks(Logistic):
+    """Logistic on the TF-IDF block + `weight` x logistic on the last `dense` (embedding) columns, each standardised."""
+
+    name = "logistic_two_blocks"
+
+    def __init__(self, weight: float = 0.5, dense: int = 256, random_state: int | None = None) -> None:
+        super().__init__(random_state=random_state)
+        self.weight = weight
+        self.dense = dense
+
+    def _split(self, X):
+        X = X.tocsc()
+        return X[:, : -self.dense].tocsr(), X[:, -self.dense :].toarray()
+
+    def fit(self, X, y, sample_weight=None):
+        words, vectors = self._split(X)
+        self.words_ = Logistic(random_state=self.random_state).fit(words, y, sample_weight)
+        self.vectors_ = LogisticRegression(max_iter=1000).fit(vectors, y, sample_weight=sample_weight)
+        return self
+
+    def scores(self, X):
+        words, vectors = self._split(X)
+        a, b = self.words_.scores(words), self.vectors_.decision_function(vectors)
+        return (a - a.mean()) / (a.std() or 1.0) + self.weight * (b - b.mean()) / (b.std() or 1.0)
+
 
 CANDIDATES: dict[str, dict] = {
     "svm_word": {"feature_extractor": "tfidf", "classifier": "svm"},
@@ -206,6 +322,40 @@ CANDIDATES: dict[str, dict] = {
     "taper07": {"pseudo_taper": 0.07},
     "title05": {"feature_params": {"title_weight": 0.5}},
     "title1": {"feature_params": {"title_weight": 1.0}},
+    "variant_default": {"feature_extractor": "tfidf_variant"},
+    "stop_en": {"feature_extractor": "tfidf_variant", "feature_params": {"stop_words": "english"}},
+    "binary": {"feature_extractor": "tfidf_variant", "feature_params": {"binary": True}},
+    "wl05": {"feature_extractor": "tfidf_embedding", "feature_params": {"weight": 0.5}},
+    "wl1": {"feature_extractor": "tfidf_embedding", "feature_params": {"weight": 1.0}},
+    "wl_blocks03": {
+        "feature_extractor": "tfidf_embedding",
+        "feature_params": {"mode": "blocks"},
+        "classifier": "logistic_two_blocks",
+        "classifier_params": {"weight": 0.3},
+    },
+    "wl_blocks06": {
+        "feature_extractor": "tfidf_embedding",
+        "feature_params": {"mode": "blocks"},
+        "classifier": "logistic_two_blocks",
+        "classifier_params": {"weight": 0.6},
+    },
+    # all-MiniLM-L6-v2 through the package (tfidf_minilm + logistic_minilm); vectors cached by embed_minilm.py.
+    # minilm_blocks03 in tune.csv was the first run of minilm_w03, with unrounded vectors, before the package had it.
+    "minilm_concat05": {
+        "feature_extractor": "tfidf_embedding",
+        "feature_params": {"embedding": "minilm", "weight": 0.5},
+    },
+    "minilm_w02": {"feature_extractor": "tfidf_minilm", "classifier": "logistic_minilm"},
+    "minilm_w03": {
+        "feature_extractor": "tfidf_minilm",
+        "classifier": "logistic_minilm",
+        "classifier_params": {"weight": 0.3},
+    },
+    "minilm_w05": {
+        "feature_extractor": "tfidf_minilm",
+        "classifier": "logistic_minilm",
+        "classifier_params": {"weight": 0.5},
+    },
 }
 
 
