@@ -1,6 +1,6 @@
 """Wall time of one full simulation, slrflow against `asreview simulate`, run alternately on the same file.
 
-    python benchmarks/ranker/speed.py [--dataset cohen2006_aceinhibitors] [--repeats 2] [--all]
+    python benchmarks/ranker/speed.py [--dataset cohen2006_aceinhibitors] [--repeats 2] [--all] [--model minilm]
 
 The two tools are run one after the other, alternating, so that load from other users of the machine falls on
 both alike. Each is its own process (interpreter start and imports included), simulating until the last
@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from protocol import DATA, prepare  # noqa: E402
-from run import ASREVIEW_VERSION, WORK, run_asreview, run_slrflow  # noqa: E402
+from run import ASREVIEW_VERSION, MODELS, WORK, run_asreview, run_slrflow  # noqa: E402
 
 
 def main() -> int:
@@ -29,16 +29,20 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--all", action="store_true", help="screen every record, not just up to the last include")
+    parser.add_argument("--model", choices=list(MODELS), default="default", help="slrflow's ranking model")
     args = parser.parse_args()
     mode = "all records" if args.all else "to last include"
     rows = []
     for name in args.dataset:
         prepared = prepare(name, args.seed, WORK, DATA)
         for repeat in range(args.repeats):
-            for tool, runner in (("asreview", run_asreview), ("slrflow", run_slrflow)):
-                order, wall = runner(prepared, args.seed, screen_all=args.all)
+            for tool in ("asreview", "slrflow"):
+                if tool == "asreview":
+                    order, wall = run_asreview(prepared, args.seed, screen_all=args.all)
+                else:
+                    order, wall = run_slrflow(prepared, args.seed, screen_all=args.all, model=args.model)
                 rows.append({"dataset": name, "records": len(prepared.record_ids), "asreview": ASREVIEW_VERSION,
-                             "mode": mode, "tool": tool, "repeat": repeat, "screened": len(order),
+                             "mode": mode, "model": args.model, "tool": tool, "repeat": repeat, "screened": len(order),
                              "seconds": round(wall, 2)})  # fmt: skip
                 print(rows[-1], flush=True)
     path = HERE / "speed.csv"

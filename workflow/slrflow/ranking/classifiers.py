@@ -213,8 +213,15 @@ class LogisticMiniLM(Classifier):
     def _blocks(self, X: sp.spmatrix) -> tuple[sp.csr_matrix, np.ndarray]:
         if X.shape[1] <= self.dense:
             raise ModelError(f"{X.shape[1]} feature columns: not TF-IDF plus a {self.dense}-column embedding")
-        X = sp.csc_matrix(X)
-        return sp.csr_matrix(X[:, : -self.dense]), X[:, -self.dense :].toarray()
+        X = sp.csr_matrix(X)
+        return X[:, : -self.dense], X[:, -self.dense :].toarray()
+
+    def _scoring_blocks(self, X: sp.spmatrix) -> tuple[sp.csr_matrix, np.ndarray]:
+        # A session scores the same feature matrix after every training: split it once, not every time.
+        cached = getattr(self, "_scoring_cache", None)
+        if cached is None or cached[0] is not X:
+            self._scoring_cache = (X, *self._blocks(X))
+        return self._scoring_cache[1:]
 
     def fit(self, X: sp.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> LogisticMiniLM:
         y = self._check(X, y)
@@ -226,7 +233,7 @@ class LogisticMiniLM(Classifier):
         return self
 
     def scores(self, X: sp.spmatrix) -> np.ndarray:
-        words, vectors = self._blocks(X)
+        words, vectors = self._scoring_blocks(X)
         return _standardise(self.words_.scores(words)) + self.weight * _standardise(
             self.vectors_.decision_function(vectors)
         )
