@@ -15,7 +15,6 @@ from slrflow.ranking.model import RankingModel
 from slrflow.ranking.queriers import QUERIERS
 from slrflow.ranking.stopping import STOPPERS
 
-
 # Components that need an optional extra have their own tests (test_rank_minilm.py).
 TFIDF_EXTRACTORS = [name for name in FEATURE_EXTRACTORS.names() if name != "tfidf_minilm"]
 SPARSE_CLASSIFIERS = [name for name in CLASSIFIERS.names() if name != "logistic_minilm"]
