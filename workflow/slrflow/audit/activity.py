@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from slrflow.decisions import Decision, Settlement, changes
@@ -40,6 +40,7 @@ class ReviewerActivity:
     last_decision_at: datetime | None
     active_days: int  # distinct calendar days (in the timestamps' own zones) with at least one line
     per_day: dict[str, int]
+    times: list[datetime] = field(default_factory=list)  # every log line's timestamp, in order
 
     def row(self) -> dict[str, object]:
         return {
@@ -93,6 +94,7 @@ def reviewer_activity(
                 last_decision_at=times[-1] if times else None,
                 active_days=len(per_day),
                 per_day=dict(sorted(per_day.items())),
+                times=times,
             )
         )
     return result
