@@ -1,8 +1,8 @@
 """Geometry of the audit's two charts; templates/charts.html draws them as inline SVG.
 
-The activity chart is cumulative log lines against time. Its time axis adapts to the span of the work: a review
-screened in one sitting gets hour ticks (09:00, 10:00, ...), a review screened over weeks gets day or week ticks,
-so one-day work is a readable curve rather than a single dot over a date.
+The activity chart shows each reviewer's screening sessions on a time axis that adapts to the span of the work: a
+review screened in one sitting gets hour ticks (09:00, 10:00, ...), one screened over weeks day ticks, so one-day
+work reads as blocks of hours rather than a single dot over a date.
 """
 
 from __future__ import annotations
@@ -38,11 +38,10 @@ class Timeline:
     width: int
     height: int
     left: int
-    bottom: int  # y of the time axis
-    top_count: int
+    axis_y: int
     caption: str
     ticks: list[tuple[float, str]] = field(default_factory=list)  # (x, label)
-    lines: list[dict[str, object]] = field(default_factory=list)  # reviewer, colour, points "x,y x,y", last (x, y)
+    lanes: list[dict[str, object]] = field(default_factory=list)  # reviewer, y, colour, blocks
 
 
 def decision_bars(acts: Sequence[ReviewerActivity]) -> Bars | None:
@@ -82,46 +81,65 @@ def _floor(moment: datetime, step: timedelta) -> datetime:
 
 
 def timeline(acts: Sequence[ReviewerActivity]) -> Timeline | None:
-    """Cumulative log lines per reviewer over time, in the time zone of the first decision."""
+    """One lane per reviewer, one block per screening session, on a time axis in the first decision's zone."""
     stamped = [a for a in acts if a.times]
     if not stamped:
         return None
     zone = min(t for a in stamped for t in a.times).tzinfo
-    times = {a.reviewer: [t.astimezone(zone) for t in a.times] for a in stamped}
-    first = min(ts[0] for ts in times.values())
-    last = max(ts[-1] for ts in times.values())
+    by_reviewer = {
+        a.reviewer: [(s.start.astimezone(zone), s.end.astimezone(zone), s.lines) for s in a.sessions] for a in stamped
+    }
+    first = min(runs[0][0] for runs in by_reviewer.values())
+    last = max(runs[-1][1] for runs in by_reviewer.values())
     step = _tick_step(max(last - first, timedelta(hours=1)))
     start = _floor(first, step)
-    end = max(last, start + step)
+    end = start
+    while end < last:
+        end += step
+    end = max(end, start + step)
     span = (end - start).total_seconds()
-    left, right, height, bottom = 56, WIDTH - 16, 230, 196
-    top_count = max(len(ts) for ts in times.values())
-    one_day = first.date() == last.date()
+    left, right, lane = 120, WIDTH - 20, 34
 
     def x_of(moment: datetime) -> float:
-        return left + (right - left) * (moment - start).total_seconds() / span
+        return round(left + (right - left) * (moment - start).total_seconds() / span, 1)
 
-    def y_of(count: int) -> float:
-        return bottom - (bottom - 24) * count / top_count
-
+    lanes = []
+    for i, (reviewer, runs) in enumerate(by_reviewer.items()):
+        blocks, label_end = [], -1e9
+        for begin, finish, lines in runs:
+            x, width = x_of(begin), max(x_of(finish) - x_of(begin), 3.0)
+            centre = x + width / 2
+            # A count is written above its block unless it would run into the previous one.
+            show = centre - label_end >= 8 * len(str(lines))
+            if show:
+                label_end = centre + 4 * len(str(lines))
+            title = f"{begin:%d %b %H:%M}–{finish:%H:%M}: {lines} log line{'s' if lines != 1 else ''}"
+            blocks.append(
+                {
+                    "x": x,
+                    "width": round(width, 1),
+                    "centre": round(centre, 1),
+                    "lines": lines if show else None,
+                    "title": title,
+                }
+            )
+        lanes.append(
+            {"reviewer": reviewer, "y": 10 + i * (lane + 14), "colour": SERIES[i % len(SERIES)], "blocks": blocks}
+        )
+    axis_y = 10 + len(lanes) * (lane + 14)
     ticks, tick = [], start
     while tick <= end:
-        label = tick.strftime("%H:%M") if step < timedelta(days=1) else tick.strftime("%d %b")
-        ticks.append((round(x_of(tick), 1), label))
+        # Hour ticks read as times of day; a tick at midnight of a later day names the day instead.
+        hourly = step < timedelta(days=1) and (tick.hour or tick.date() == start.date())
+        ticks.append((x_of(tick), tick.strftime("%H:%M") if hourly else tick.strftime("%d %b")))
         tick += step
-    lines = []
-    for i, (reviewer, ts) in enumerate(times.items()):
-        # Decisions closer than a tenth of a pixel share a point (a large review stays a small page).
-        points: dict[float, float] = {}
-        for count, moment in enumerate(ts, start=1):
-            points[round(x_of(moment), 1)] = round(y_of(count), 1)
-        path = " ".join(f"{x},{y}" for x, y in points.items())
-        lines.append({"reviewer": reviewer, "colour": SERIES[i % len(SERIES)], "points": path, "n": len(ts)})
-    day = first.strftime("%d %b %Y")
-    zone_name = first.strftime("%Z") or first.strftime("UTC%z")
+    zone_name = first.strftime("%Z") or "UTC" + first.strftime("%z")
+    if first.date() == last.date():
+        when = f"on {first:%d %b %Y}, {first:%H:%M} to {last:%H:%M}"
+    else:
+        when = f"from {first:%d %b %Y} to {last:%d %b %Y}"
     caption = (
-        f"Log lines per reviewer through the day, {day} ({zone_name})"
-        if one_day
-        else f"Log lines per reviewer, {day} to {last.strftime('%d %b %Y')} ({zone_name})"
+        f"When each reviewer screened, {when} ({zone_name}): one block per session (a pause of over an hour "
+        "starts a new one), with the number of log lines written in it"
     )
-    return Timeline(WIDTH, height, left, bottom, top_count, caption, ticks, lines)
+    return Timeline(WIDTH, axis_y + 30, left, axis_y, caption, ticks, lanes)

@@ -37,7 +37,9 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(fmt=_fmt, pct=_pct, when=_when, stage=_stage, kappa_words=_kappa_words)
+    environment.filters.update(
+        fmt=_fmt, pct=_pct, when=_when, stage=_stage, kappa_words=_kappa_words, duration=_duration
+    )
     environment.globals.update(DECISIONS=DECISIONS, COLOURS=COLOURS)
     return environment
 
@@ -69,10 +71,14 @@ def _identification(report: AuditReport) -> dict[str, Any]:
     """How the distinct record ids relate to PRISMA's "records identified" (one per row of every export)."""
     counts = report.prisma_counts
     if not counts:
-        return {"identified": None, "duplicates": None}
+        return {"identified": None}
     total = identified(counts)
-    duplicates = int(counts.get("duplicates") or 0) + int(counts.get("other_duplicates") or 0)
-    return {"identified": total, "duplicates": duplicates, "same_id": total - report.n_records}
+    return {
+        "identified": total,
+        "duplicates": int(counts.get("duplicates") or 0) + int(counts.get("other_duplicates") or 0),
+        "same_id": total - report.n_records,  # rows of an export whose record id another row already has
+        "merged": report.n_records - report.n_studies,  # distinct records deduplication put into a cluster
+    }
 
 
 def _boxes(rows: list[dict[str, str]] | None) -> list[dict[str, Any]] | None:
@@ -105,6 +111,11 @@ def _when(value: datetime | str | None) -> str:
     if isinstance(value, str):
         return value[:16].replace("T", " ")
     return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _duration(minutes: float) -> str:
+    hours, rest = divmod(round(minutes), 60)
+    return f"{hours} h {rest} min" if hours else f"{rest} min"
 
 
 def _fmt(value: object) -> str:

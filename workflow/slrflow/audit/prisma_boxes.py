@@ -42,8 +42,12 @@ BOXES: dict[str, tuple[str, str, int]] = {
     "records_awaiting_unscreened": ("Screening", "not yet screened", 1),
     "records_awaiting_conflict": ("Screening", "reviewers disagree, not yet resolved", 1),
     "other_screening_excluded": ("Screening", "Records excluded" + OTHER + " (slrflow)", 0),
-    "other_screening_excluded_human": ("Screening", "excluded by a reviewer", 1),
-    "other_screening_excluded_stopping": ("Screening", "excluded by the stopping rule, unscreened", 1),
+    "other_screening_excluded_human": ("Screening", "Records excluded by a reviewer" + OTHER + " (slrflow)", 0),
+    "other_screening_excluded_stopping": (
+        "Screening",
+        "Records excluded by the stopping rule" + OTHER + " (slrflow)",
+        0,
+    ),
     "other_screening_awaiting": ("Screening", "Records awaiting screening" + OTHER + " (slrflow)", 0),
     "dbr_sought_reports": ("Screening", "Reports sought for retrieval", 0),
     "dbr_notretrieved_reports": ("Screening", "Reports not retrieved", 0),
@@ -60,11 +64,10 @@ BOXES: dict[str, tuple[str, str, int]] = {
     "total_studies": ("Included", "Total studies included in review", 0),
     "total_reports": ("Included", "Reports of total included studies", 0),
 }
-# Counts whose meaning needs the other boxes (they are 0 unless the review has them); shown only when non-zero.
-OPTIONAL = frozenset(
-    {"previous_studies", "previous_reports", "register_results", "website_results", "organisation_results"}
-    | {"citations_results", "excluded_automatic", "excluded_other", "total_studies", "total_reports"}
-)
+# Boxes for sources a review may not have (registers, automation tools): shown only when non-zero. The boxes of
+# the previous-review and other-methods columns are shown when counts.json says the review has that column.
+OPTIONAL = frozenset({"register_results", "excluded_automatic", "excluded_other"})
+PREVIOUS = frozenset({"previous_studies", "previous_reports", "total_studies", "total_reports"})
 # Identification boxes: one row per record per source, in PRISMA's count of records identified.
 IDENTIFIED = ("database_results", "register_results", "website_results", "organisation_results", "citations_results")
 
@@ -93,21 +96,28 @@ def _pairs(value: Iterable[Mapping[str, Any]]) -> list[tuple[str, int]]:
 
 
 def prisma_rows(counts: Mapping[str, Any]) -> list[BoxCount]:
-    """Every box of counts.json with a number, in the diagram's order; lists become one indented row per entry."""
+    """Every box of counts.json with a number, in the diagram's order; lists become one indented row per entry.
+
+    Boxes of a column the review does not have, and breakdowns that are zero, are left out.
+    """
     rows: list[BoxCount] = []
     for key, (phase, label, indent) in BOXES.items():
         value = counts.get(key)
         if value is None or isinstance(value, bool):
             continue
-        if isinstance(value, list):
-            pairs = _pairs(value)
-            if key.endswith("_excluded"):  # a box of its own, with its reasons beneath
-                rows.append(BoxCount(key, phase, label, indent, sum(n for _, n in pairs)))
-                rows.extend(BoxCount(key, phase, name, indent + 1, n) for name, n in pairs)
-            else:
-                rows.extend(BoxCount(key, phase, name, indent, n) for name, n in pairs)
+        pairs = _pairs(value) if isinstance(value, list) else []
+        total = sum(n for _, n in pairs) if isinstance(value, list) else int(value)
+        if not total and (key in OPTIONAL or indent > 0):
             continue
-        if key in OPTIONAL and not value:
+        if key in PREVIOUS and not counts.get("previous_review", bool(total)):
             continue
-        rows.append(BoxCount(key, phase, label, indent, int(value)))
+        if OTHER in label and not counts.get("other_methods", bool(total)):
+            continue
+        if not isinstance(value, list):
+            rows.append(BoxCount(key, phase, label, indent, total))
+        elif key.endswith("_excluded"):  # a box of its own, with its reasons beneath
+            rows.append(BoxCount(key, phase, label, indent, total))
+            rows.extend(BoxCount(key, phase, name, indent + 1, n) for name, n in pairs)
+        else:  # the breakdown of the box above by source
+            rows.extend(BoxCount(key, phase, name, indent, n) for name, n in pairs)
     return rows
