@@ -182,7 +182,7 @@ def test_study_links_are_listed_with_their_reasons(tmp_path):
         (rid(4), "protocol", "same trial"),
     ]
     page = render_page(report)
-    assert "2 reports are linked into 1 studies" in page and "same trial" in page and "erratum" in page
+    assert "2 reports are linked into 1 study" in page and "same trial" in page and "erratum" in page
     write_table(
         tmp_path / "results/dedup/studies.csv", [{"record_id": rid(1), "study_id": rid(1)}], ["record_id", "study_id"]
     )
@@ -217,7 +217,7 @@ def test_stopping_rule_in_plain_words_on_the_page(tmp_path):
     (tmp_path / "results/screening/stopping.json").write_text(json.dumps(state | {"estimate": {"recall": 0.9}}))
     page = render_page(audit(config, tmp_path))
     assert "The target, 95 % recall at 95 % confidence, is <b>not met yet</b>. 1 of 4 records are left" in page
-    assert "An estimate, not a claim:</b> recall 0.9." in page
+    assert "An estimate, not a claim:</b> recall 90 %." in page
     assert "<details><summary>The numbers behind it" in page
 
 
