@@ -129,8 +129,8 @@ def timeline(acts: Sequence[ReviewerActivity]) -> Timeline | None:
     axis_y = 10 + len(lanes) * (lane + 14)
     ticks, tick = [], start
     while tick <= end:
-        # Hour ticks read as times of day; a tick at midnight of a later day names the day instead.
-        hourly = step < timedelta(days=1) and (tick.hour or tick.date() == start.date())
+        # Hour ticks read as times of day; a tick at midnight names the day instead.
+        hourly = step < timedelta(days=1) and tick.hour != 0
         ticks.append((x_of(tick), tick.strftime("%H:%M") if hourly else tick.strftime("%d %b")))
         tick += step
     zone_name = first.strftime("%Z") or "UTC" + first.strftime("%z")
