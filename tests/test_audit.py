@@ -235,8 +235,15 @@ def test_audit_report_on_a_small_dual_review(tmp_path):
         ("asha", rid(2), "exclude", "include")
     ]
     assert [(o.reviewer, o.record_id) for o in report.orphans] == [("asha", rid(99))]
-    top = [r for r in report.model_disagreements if r["kind"].startswith("excluded")]
-    assert [r["record_id"] for r in top] == [rid(5), rid(3), rid(9)]
+    # Tiers: includes 1, 2, 4 score 2.0, -0.5, 0.5 (median 0.5); exclusions 3, 5 score 1.0, 2.5 (median 1.75).
+    # Exclusions at or above 0.5: 5 (beyond 3 of 3 includes), 3 (beyond 2 of 3); includes at or below 1.75: 2 and
+    # 4 (each beyond both exclusions). Study 9 (pending: only ben decided) and include 1 are no disagreement.
+    assert [(r["record_id"], r["status"], r["surprise"]) for r in report.model_disagreements] == [
+        (rid(2), "include", 1.0),
+        (rid(4), "include", 1.0),
+        (rid(5), "exclude", 1.0),
+        (rid(3), "exclude", 0.6667),
+    ]
     (asha, ben) = report.activity["title_abstract"]
     assert (asha.log_lines, asha.studies_decided, asha.include, asha.exclude, asha.changed) == (7, 5, 3, 2, 1)
     assert asha.first_decision_at == T0 and asha.last_decision_at == T0 + timedelta(hours=42)
@@ -253,7 +260,7 @@ def test_audit_command_writes_page_and_tables_and_compares_rounds(tmp_path, monk
     page = (tmp_path / "results/audit/index.html").read_text(encoding="utf-8")
     assert "No previous run to compare with" in page
     assert "http://" not in page.replace("http://www.w3.org", "") and "<script" not in page
-    assert "<h2 id='orphans'>" in page and "None: every decision names a record" in page
+    assert '<h2 id="orphans">' in page and "None: every decision names a record" in page
     # Round 2: a duplicate of study 1 and a new study appear.
     write_clusters(tmp_path, {1: [1, 21], 2: [2], 3: [3]})
     assert main(["audit"]) == 0

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from slrflow.decisions import Decision, Settlement, changes
 
-__all__ = ["ACTIVITY_COLUMNS", "ReviewerActivity", "reviewer_activity"]
+__all__ = ["ACTIVITY_COLUMNS", "SESSION_GAP", "ReviewerActivity", "Session", "reviewer_activity", "sessions"]
+
+# A pause longer than this between two log lines ends a screening session: reading one abstract takes minutes,
+# so an hour without a decision is a break, not work.
+SESSION_GAP = timedelta(hours=1)
 
 ACTIVITY_COLUMNS = (
     "stage",
@@ -23,7 +27,33 @@ ACTIVITY_COLUMNS = (
     "first_decision_at",
     "last_decision_at",
     "active_days",
+    "sessions",
+    "minutes_screening",
 )
+
+
+@dataclass(frozen=True)
+class Session:
+    """A run of log lines with no pause longer than SESSION_GAP."""
+
+    start: datetime
+    end: datetime
+    lines: int
+
+    @property
+    def minutes(self) -> float:
+        return (self.end - self.start).total_seconds() / 60
+
+
+def sessions(times: list[datetime], gap: timedelta = SESSION_GAP) -> list[Session]:
+    """Split sorted timestamps into sessions at every pause longer than `gap`."""
+    found: list[Session] = []
+    for moment in times:
+        if found and moment - found[-1].end <= gap:
+            found[-1] = Session(found[-1].start, moment, found[-1].lines + 1)
+        else:
+            found.append(Session(moment, moment, 1))
+    return found
 
 
 @dataclass
@@ -40,6 +70,16 @@ class ReviewerActivity:
     last_decision_at: datetime | None
     active_days: int  # distinct calendar days (in the timestamps' own zones) with at least one line
     per_day: dict[str, int]
+    times: list[datetime] = field(default_factory=list)  # every log line's timestamp, in order
+
+    @property
+    def sessions(self) -> list[Session]:
+        return sessions(self.times)
+
+    @property
+    def minutes_screening(self) -> float:
+        """Time spent in sessions: from each session's first log line to its last."""
+        return sum(session.minutes for session in self.sessions)
 
     def row(self) -> dict[str, object]:
         return {
@@ -54,6 +94,8 @@ class ReviewerActivity:
             "first_decision_at": self.first_decision_at.isoformat() if self.first_decision_at else "",
             "last_decision_at": self.last_decision_at.isoformat() if self.last_decision_at else "",
             "active_days": self.active_days,
+            "sessions": len(self.sessions),
+            "minutes_screening": round(self.minutes_screening, 1),
         }
 
 
@@ -93,6 +135,7 @@ def reviewer_activity(
                 last_decision_at=times[-1] if times else None,
                 active_days=len(per_day),
                 per_day=dict(sorted(per_day.items())),
+                times=times,
             )
         )
     return result

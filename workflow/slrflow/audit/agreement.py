@@ -1,8 +1,9 @@
 """Agreement between two reviewers: percentage agreement and Cohen's kappa over the studies both decided.
 
-Kappa compares the observed agreement p_o with the agreement p_e that two reviewers deciding independently at
-their own rates would reach by chance: kappa = (p_o - p_e) / (1 - p_e). When both reviewers gave every study the
-same single decision, p_e is 1 and kappa is undefined (None), not 1: there is no variation to agree on.
+Kappa (scikit-learn's cohen_kappa_score) compares the observed agreement p_o with the agreement p_e that two
+reviewers deciding independently at their own rates would reach by chance: kappa = (p_o - p_e) / (1 - p_e). When
+both reviewers gave every study the same single decision, p_e is 1 and kappa is undefined (None), not 1: there is
+no variation to agree on.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+
+from sklearn.metrics import cohen_kappa_score
 
 from slrflow.decisions import DECISIONS, Settlement
 
@@ -26,16 +29,12 @@ def percent_agreement(pairs: Sequence[tuple[str, str]]) -> float | None:
 
 def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
     """Cohen's kappa of two raters over items each rated once by both; None for no items or no variation."""
-    n = len(pairs)
-    if n == 0:
+    first = [a for a, _ in pairs]
+    second = [b for _, b in pairs]
+    labels = sorted(set(first) | set(second))
+    if len(labels) < 2:  # no items, or one decision for everything: chance agreement is 1
         return None
-    observed = sum(a == b for a, b in pairs) / n
-    first = Counter(a for a, _ in pairs)
-    second = Counter(b for _, b in pairs)
-    expected = sum(first[c] * second[c] for c in first.keys() & second.keys()) / (n * n)
-    if expected >= 1.0:
-        return None
-    return (observed - expected) / (1.0 - expected)
+    return float(cohen_kappa_score(first, second, labels=labels))
 
 
 @dataclass

@@ -18,7 +18,10 @@ from typing import Any
 
 from slrflow.audit.activity import ACTIVITY_COLUMNS, ReviewerActivity, reviewer_activity
 from slrflow.audit.agreement import PairAgreement, pairwise_agreement
+from slrflow.audit.disagreements import model_disagreements
 from slrflow.audit.history import RoundComparison, compare_and_remember, read_history, write_history
+from slrflow.audit.stopping import StoppingSummary, summarise_stopping
+from slrflow.audit.studies import StudyLink, read_study_links
 from slrflow.decisions import STAGES, Change, Decision, read_logs
 from slrflow.errors import InputFileError
 from slrflow.screening_state import ReviewState, settle_review
@@ -36,7 +39,7 @@ __all__ = [
 
 AGREEMENT_COLUMNS = ("stage", "reviewer_a", "reviewer_b", "both_decided", "agreed", "agreement", "kappa")
 CONFLICT_COLUMNS = ("stage", "record_id", "title", "decisions", "resolution", "reason", "resolved_by", "resolved_at")
-DISAGREEMENT_COLUMNS = ("kind", "record_id", "title", "score", "rank", "ranked", "status", "decisions")
+DISAGREEMENT_COLUMNS = ("kind", "record_id", "title", "score", "surprise", "rank", "ranked", "status", "decisions")
 NEW_RECORD_COLUMNS = ("record_id", "study_id", "title", "database", "source_file", "joins", "study_status")
 
 
@@ -53,6 +56,7 @@ class AuditReport:
     conflicts: list[dict[str, str]]
     model_disagreements: list[dict[str, object]]
     stopping: dict[str, Any] | None
+    stopping_summary: StoppingSummary | None
     changes: list[Change]
     orphans: list[Decision]
     prisma_counts: dict[str, Any] | None
@@ -60,6 +64,7 @@ class AuditReport:
     comparison: RoundComparison
     new_records: list[dict[str, str]]
     titles: dict[str, str]
+    study_links: list[StudyLink] | None = None  # None: deduplication wrote no results/dedup/studies.csv
     missing: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -115,6 +120,8 @@ def build_audit(
     record_rows = {row["record_id"]: row for row in clusters}
     settlements = {"title_abstract": state.title_abstract, "full_text": state.full_text}
 
+    stopping = _json(results / "screening" / "stopping.json", missing)
+    studies_path = results / "dedup" / "studies.csv"
     history_data = read_history(history)
     comparison = compare_and_remember(history_data, study_of, now=now)
     if remember:
@@ -136,7 +143,8 @@ def build_audit(
         agreement={stage: pairwise_agreement(settlement) for stage, settlement in settlements.items()},
         conflicts=_conflicts(state, titles),
         model_disagreements=_model_disagreements(results, state, titles, top, missing),
-        stopping=_json(results / "screening" / "stopping.json", missing),
+        stopping=stopping,
+        stopping_summary=summarise_stopping(stopping, state.title_abstract),
         changes=state.changes,
         orphans=state.title_abstract.orphans + state.full_text.orphans,
         prisma_counts=_json(results / "prisma" / "counts.json", missing),
@@ -144,6 +152,7 @@ def build_audit(
         comparison=comparison,
         new_records=_new_records(comparison, record_rows, study_of, state, titles),
         titles=titles,
+        study_links=read_study_links(studies_path, titles) if studies_path.exists() else None,
         missing=missing,
     )
 
@@ -239,7 +248,7 @@ def _conflicts(state: ReviewState, titles: Mapping[str, str]) -> list[dict[str, 
 def _model_disagreements(
     results: Path, state: ReviewState, titles: Mapping[str, str], top: int, missing: list[str]
 ) -> list[dict[str, object]]:
-    """Studies a reviewer excluded that the model ranks highest, and included ones it ranks lowest."""
+    """Settled exclusions the model ranks in its top tier and inclusions in its bottom tier (see disagreements)."""
     path = results / "screening" / "ranking.csv"
     if not path.exists():
         missing.append(str(path))
@@ -254,32 +263,22 @@ def _model_disagreements(
         if math.isfinite(score):
             scores[row["record_id"]] = score
             ranks[row["record_id"]] = row.get("rank", "")
-    ranked = len(scores)
     studies = state.title_abstract.studies
-    excluded = [s for s in studies.values() if s.record_id in scores and _any(s.decisions, "exclude")]
-    included = [s for s in studies.values() if s.record_id in scores and _any(s.decisions, "include")]
-    excluded.sort(key=lambda s: (-scores[s.record_id], s.record_id))
-    included.sort(key=lambda s: (scores[s.record_id], s.record_id))
-    rows: list[dict[str, object]] = []
-    for kind, chosen in (("excluded, model ranks high", excluded[:top]), ("included, model ranks low", included[:top])):
-        rows.extend(
-            {
-                "kind": kind,
-                "record_id": s.record_id,
-                "title": titles.get(s.record_id, ""),
-                "score": round(scores[s.record_id], 4),
-                "rank": ranks[s.record_id],
-                "ranked": ranked,
-                "status": s.status,
-                "decisions": _decisions_text(s.decisions),
-            }
-            for s in chosen
-        )
-    return rows
-
-
-def _any(decisions: Mapping[str, Decision], value: str) -> bool:
-    return any(d.decision == value for d in decisions.values())
+    statuses = {rid: study.status for rid, study in studies.items()}
+    return [
+        {
+            "kind": found.kind,
+            "record_id": found.record_id,
+            "title": titles.get(found.record_id, ""),
+            "score": round(found.score, 4),
+            "surprise": round(found.surprise, 4),
+            "rank": ranks[found.record_id],
+            "ranked": len(scores),
+            "status": statuses[found.record_id],
+            "decisions": _decisions_text(studies[found.record_id].decisions),
+        }
+        for found in model_disagreements(scores, statuses, top)
+    ]
 
 
 def _prisma_boxes(results: Path, titles: Mapping[str, str], missing: list[str]) -> list[dict[str, str]] | None:

@@ -30,7 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="where to remember earlier search rounds (default OUTDIR/history.json); keep it outside results/ "
         "to survive its deletion",
     )
-    parser.add_argument("--top", default=20, type=int, help="rows per list of model disagreements (default 20)")
+    parser.add_argument("--top", default=10, type=int, help="rows in the list of model disagreements (default 10)")
     commands = parser.add_subparsers(dest="audit_command", metavar="{queues}")
     queues = commands.add_parser("queues", help="write results/screening/queue_<reviewer>.csv for every reviewer")
     queues.add_argument("--queue", default=Path("results/screening/queue.csv"), type=Path, help="the shared queue")
