@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz
 
+from slrflow.fulltext.characteristics import YEAR_RANGE
 from slrflow.fulltext.layout import Line
 from slrflow.identity import normalise_doi, normalise_text
 
@@ -117,9 +118,12 @@ def find_doi(info: Mapping[str, str], texts: Sequence[str]) -> tuple[str, str]:
 
 def find_year(text: str) -> str:
     """The publication year printed on a first page: near ©, 'Received', 'Proceedings' and the like, else the
-    most frequent year that is not part of a citation."""
+    most frequent year that is not part of a citation or of a span of years (a study period)."""
+    spans = [match.span() for match in YEAR_RANGE.finditer(text)]
     scores: dict[str, float] = {}
     for match in _YEAR.finditer(text):
+        if any(start <= match.start() < end for start, end in spans):
+            continue
         before = text[max(0, match.start() - 40) : match.start()]
         if _CITATION_BEFORE.search(before) and not _YEAR_CONTEXT.search(before):
             continue
