@@ -33,7 +33,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from slrflow.cli.rank import model_components
     from slrflow.ranking.features import record_text
     from slrflow.ranking.model import RankingModel
     from slrflow.ranking.simulate import simulate
@@ -63,12 +62,14 @@ def run(args: argparse.Namespace) -> int:
     for prior in args.prior:
         if prior not in seen:
             raise InputFileError(f"prior record {prior!r} is not in the dataset", path=args.data)
+    given = {"classifier": args.classifier, "feature_extractor": args.feature_extractor}
+    components = {role: name for role, name in given.items() if name}  # unnamed: the default model's
     order = simulate(
         record_ids,
         [record_text(row) for row in rows],
         labels,
         args.prior,
-        RankingModel(random_state=args.seed, **model_components(args.classifier, args.feature_extractor)),
+        RankingModel(random_state=args.seed, **components),
         screen_all=args.all,
     )
     write_table(args.output, ({"record_id": rid, "label": label} for rid, label in order), ["record_id", "label"])
