@@ -111,6 +111,9 @@ def test_the_default_model_screens_as_before_its_rejected_options_left(data, fix
     labels = [int(r["label_included"]) for r in rows]
     order = simulate(ids, texts, labels, [include, exclude], RankingModel(random_state=seed), screen_all=True)
     assert [record_id for record_id, _ in order] == before
+    session = ScreeningSession(ids, texts, RankingModel(random_state=seed))
+    card = session.describe()  # model.json
+    assert (card["model"], card["same_rankings_as"]) == ("logistic+tfidf+max@84c6058c", ["logistic+tfidf+max@a94ad635"])
     assert RankingModel().get_params().keys() == {
         "feature_extractor",
         "feature_params",

@@ -22,7 +22,7 @@ from slrflow.ranking.classifiers import CLASSIFIERS, Classifier
 from slrflow.ranking.features import FEATURE_EXTRACTORS, FeatureExtractor
 from slrflow.ranking.queriers import QUERIERS, Querier
 
-__all__ = ["DEFAULT_MODEL", "RankingModel", "library_versions"]
+__all__ = ["DEFAULT_MODEL", "FORMER_IDENTITIES", "RankingModel", "library_versions"]
 
 # Chosen on the tuning half of the benchmark datasets (benchmarks/ranker/tune.py, README "Ranking") and fixed
 # for every review: word uni+bigram TF-IDF, logistic regression, includes weighted 10:1 against excludes in
@@ -39,6 +39,26 @@ DEFAULT_MODEL: dict[str, Any] = {
     "querier_params": {},
     "retrain_growth": 0.1,
     "pseudo_negatives": 100,
+}
+
+
+# When the measured-and-rejected options left the model (pseudo_fill, pseudo_pool, pseudo_taper,
+# pseudo_taper_basis, pseudo_weight, Balanced.power, Tfidf.title_weight; benchmarks/README.md "Ranking"), every
+# identity changed while the rankings did not (tests/test_simulate.py): new identity -> the one it had before.
+FORMER_IDENTITIES: dict[str, str] = {
+    "logistic+tfidf+max@84c6058c": "logistic+tfidf+max@a94ad635",
+    "logistic_nb+tfidf+max@d7fc2bc8": "logistic_nb+tfidf+max@944d048e",
+    "logistic_rocchio+tfidf+max@c9ddee0a": "logistic_rocchio+tfidf+max@bbf07bc1",
+    "logistic_svm+tfidf+max@6ff570f4": "logistic_svm+tfidf+max@376b892f",
+    "nb+tfidf+max@32e55207": "nb+tfidf+max@09a9650c",
+    "svm+tfidf+max@c5a51f28": "svm+tfidf+max@29e8198f",
+    "logistic_minilm+tfidf_minilm+max@7c3f86dc": "logistic_minilm+tfidf_minilm+max@db1bd0c1",
+    "logistic+tfidf_word_char+max@ed7359a8": "logistic+tfidf_word_char+max@efd4e149",
+    "logistic_nb+tfidf_word_char+max@d2a34ecf": "logistic_nb+tfidf_word_char+max@8c2008c3",
+    "logistic_rocchio+tfidf_word_char+max@c167da74": "logistic_rocchio+tfidf_word_char+max@c0121879",
+    "logistic_svm+tfidf_word_char+max@a603d8bb": "logistic_svm+tfidf_word_char+max@1bf912f1",
+    "nb+tfidf_word_char+max@c585512e": "nb+tfidf_word_char+max@c32b33b3",
+    "svm+tfidf_word_char+max@ffcb7211": "svm+tfidf_word_char+max@dcc17904",
 }
 
 

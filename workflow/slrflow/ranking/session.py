@@ -19,7 +19,7 @@ import numpy as np
 
 from slrflow.errors import ModelError
 from slrflow.ranking.features import record_text
-from slrflow.ranking.model import RankingModel
+from slrflow.ranking.model import FORMER_IDENTITIES, RankingModel
 
 __all__ = ["ScreeningSession"]
 
@@ -147,8 +147,10 @@ class ScreeningSession:
 
     def describe(self) -> dict[str, Any]:
         """The model card: which model, with which parameters, trained on what, in which mode."""
+        identity = self.model.identity()
         return {
-            "model": self.model.identity(),
+            "model": identity,
+            "same_rankings_as": [FORMER_IDENTITIES[identity]] if identity in FORMER_IDENTITIES else [],
             "mode": self.mode,
             "components": self.model.description(),
             "seed": self.model.random_state,
