@@ -175,7 +175,7 @@ def _open_failure(record: dict[str, Any], error: Exception, *, head: bytes, comp
     """The record of a PDF that cannot be opened, with a reason a reviewer can act on."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-    cause = error
+    cause: BaseException = error
     while cause.__cause__ is not None or (cause.args and isinstance(cause.args[0], Exception)):
         cause = cause.__cause__ or cause.args[0]
     if isinstance(cause, PDFPasswordIncorrect):

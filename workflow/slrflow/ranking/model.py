@@ -166,7 +166,7 @@ class RankingModel(BaseEstimator):
 
     def description(self) -> dict[str, Any]:
         """Every component with its full parameters, as JSON-ready data."""
-        parts = {
+        parts: dict[str, FeatureExtractor | Classifier | Balancer | Querier] = {
             "feature_extractor": self.build_features(),
             "classifier": self.build_classifier(),
             "balancer": self.build_balancer(),
