@@ -26,6 +26,8 @@ _YEAR_CONTEXT = re.compile(
     r"(©|\(c\)|copyright|published|received|accepted|proceedings|conference|journal|vol\.?|volume)",
     re.IGNORECASE,
 )
+# A journal's running head gives the volume right after the year: '2020, VOL. 35, NO. 1', '2019; 12(3)'.
+_VOLUME_AFTER = re.compile(r"^\s*[,;.]?\s*(?:vol\.?|volume)\s*\d|^\s*[,;]\s*\d+\s*\(\d+\)", re.IGNORECASE)
 _CITATION_BEFORE = re.compile(r"(?:[A-Z][\w'-]+(?: et al\.?)?,?|and [A-Z][\w'-]+,?)\s*\(?$")
 _GENERIC_TITLE = re.compile(
     r"^(?:microsoft \w+ - |untitled|proceedings of|title$|document\d*$|\S+\.(?:docx?|pdf|tex|dvi|txt|indd)$)",
@@ -125,10 +127,11 @@ def find_year(text: str) -> str:
         if any(start <= match.start() < end for start, end in spans):
             continue
         before = text[max(0, match.start() - 40) : match.start()]
-        if _CITATION_BEFORE.search(before) and not _YEAR_CONTEXT.search(before):
+        in_context = bool(_YEAR_CONTEXT.search(before) or _VOLUME_AFTER.search(text[match.end() : match.end() + 20]))
+        if _CITATION_BEFORE.search(before) and not in_context:
             continue
         year = match.group(1)
-        scores[year] = scores.get(year, 0.0) + (3.0 if _YEAR_CONTEXT.search(before) else 1.0)
+        scores[year] = scores.get(year, 0.0) + (3.0 if in_context else 1.0)
     if not scores:
         return ""
     return max(sorted(scores), key=lambda y: (scores[y], y))
