@@ -136,6 +136,7 @@ def test_fulltext_match_and_extraction_commands_end_to_end(tmp_path: Path) -> No
     output, records_dir = tmp_path / "out" / "extraction.csv", tmp_path / "out" / "records"
     records_dir.mkdir(parents=True)
     (records_dir / "rgone.json").write_text("{}", "utf-8")  # a record no longer matched: must not survive
+    (records_dir.parent / ".records.old.999").mkdir()  # left by a run killed while swapping the folders
     args = ["extraction", "--matches", str(matches), "--pdfs", str(pdf_dir), "--records", str(included)]
     args += ["--fields", str(fields), "--output", str(output), "--records-dir", str(records_dir)]
     assert main(args) == 0

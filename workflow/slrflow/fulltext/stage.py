@@ -155,9 +155,9 @@ def _replace_folder(folder: Path, documents: Mapping[str, Mapping[str, Any]]) ->
     """Make `folder` hold exactly `documents` (name -> JSON): written beside it, then swapped in, so a kill
     mid-write leaves the old folder or the new one, never a mixture."""
     folder.parent.mkdir(parents=True, exist_ok=True)
+    for left_over in [*folder.parent.glob(f".{folder.name}.new.*"), *folder.parent.glob(f".{folder.name}.old.*")]:
+        shutil.rmtree(left_over)  # by a run killed mid-swap
     staging = folder.with_name(f".{folder.name}.new.{os.getpid()}")
-    if staging.exists():  # left by a killed run that had this process id
-        shutil.rmtree(staging)
     staging.mkdir()
     try:
         for name, document in documents.items():
