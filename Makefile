@@ -6,12 +6,12 @@ CORES ?= 2
 # Rules call `python -m slrflow`; the venv's python must come first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test lint install install-dev clean
+.PHONY: run test lint typecheck install install-dev clean
 
 run: $(VENV)/.installed
 	snakemake --cores $(CORES)
 
-test: $(VENV)/.installed-dev lint
+test: $(VENV)/.installed-dev lint typecheck
 	pytest
 
 lint: $(VENV)/.installed-dev
@@ -19,6 +19,10 @@ lint: $(VENV)/.installed-dev
 	ruff format --check .
 	snakefmt --check Snakefile workflow/rules
 	snakemake --lint
+
+# mypy over workflow/slrflow, configured in pyproject.toml ([tool.mypy]).
+typecheck: $(VENV)/.installed-dev
+	mypy
 
 install: $(VENV)/.installed
 

@@ -284,8 +284,8 @@ def test_full_text_queue_holds_the_included_records_and_exclusions_need_a_reason
     hand_line(ta, records[0]["record_id"], "include", "alice")
     hand_line(ta, records[1]["record_id"], "maybe", "alice")
     hand_line(ta, records[2]["record_id"], "exclude", "alice")
-    (review_dir / "results" / "fulltext").mkdir(parents=True)
-    (review_dir / "results" / "fulltext" / f"{records[0]['record_id']}.json").write_text(
+    (review_dir / "results" / "fulltext" / "records").mkdir(parents=True)
+    (review_dir / "results" / "fulltext" / "records" / f"{records[0]['record_id']}.json").write_text(
         json.dumps(
             {
                 "status": "ok",

@@ -157,8 +157,8 @@ def test_full_text_decision_needs_a_reason_and_shows_the_extracted_text(
     records = build_review(tmp_path, shared_data)
     included = records[0]["record_id"]
     hand_line(tmp_path / "screening" / "title_abstract" / "alice.csv", included, "include", "alice")
-    (tmp_path / "results" / "fulltext").mkdir(parents=True)
-    (tmp_path / "results" / "fulltext" / f"{included}.json").write_text(
+    (tmp_path / "results" / "fulltext" / "records").mkdir(parents=True)
+    (tmp_path / "results" / "fulltext" / "records" / f"{included}.json").write_text(
         json.dumps(
             {
                 "status": "ok",

@@ -114,7 +114,11 @@ def test_fulltext_match_and_extraction_commands_end_to_end(tmp_path: Path) -> No
     write_table(
         included,
         [
-            {"record_id": "rbog", "title": "On the impact of service-oriented patterns on software evolvability"},
+            {
+                "record_id": "rbog",
+                "title": "On the impact of service-oriented patterns on software evolvability",
+                "year": "2019",
+            },
             {"record_id": "rmissing", "title": "A study that was never retrieved", "doi": "10.1/none"},
         ],
         ["record_id", "title", "authors", "year", "doi"],
@@ -129,30 +133,25 @@ def test_fulltext_match_and_extraction_commands_end_to_end(tmp_path: Path) -> No
     ]
     fields = tmp_path / "fields.yaml"
     fields.write_text("fulltext:\n  fields:\n    - name: metric\n      keywords: [coupling, cohesion]\n", "utf-8")
-    outdir = tmp_path / "out"
-    assert (
-        main(
-            [
-                "extraction",
-                "--matches",
-                str(matches),
-                "--pdfs",
-                str(pdf_dir),
-                "--fields",
-                str(fields),
-                "--outdir",
-                str(outdir),
-            ]
-        )
-        == 0
-    )
-    extracted = read_table(outdir / "extraction.csv")
+    output, records_dir = tmp_path / "out" / "extraction.csv", tmp_path / "out" / "records"
+    records_dir.mkdir(parents=True)
+    (records_dir / "rgone.json").write_text("{}", "utf-8")  # a record no longer matched: must not survive
+    (records_dir.parent / ".records.old.999").mkdir()  # left by a run killed while swapping the folders
+    args = ["extraction", "--matches", str(matches), "--pdfs", str(pdf_dir), "--records", str(included)]
+    args += ["--fields", str(fields), "--output", str(output), "--records-dir", str(records_dir)]
+    assert main(args) == 0
+    extracted = read_table(output)
     values = {(r["record_id"], r["field"]): r for r in extracted}
     assert values[("rbog", "sample_size")]["value"] == "69"
     assert values[("rbog", "design")]["value"] == "controlled experiment"
     assert values[("rbog", "metric")]["page"] and values[("rbog", "metric")]["snippet"]
+    assert values[("rbog", "year")]["value"] == "2019"  # the record's year, printed on the first page
     assert values[("rmissing", "")]["status"] == "not_retrieved"
-    assert (outdir / "rbog.json").is_file()
+    assert sorted(path.name for path in records_dir.iterdir()) == ["rbog.json"]
+    assert not [path for path in records_dir.parent.iterdir() if path.name.startswith(".")]  # no staging left
+    first = output.read_bytes(), (records_dir / "rbog.json").read_bytes()
+    assert main(args) == 0
+    assert (output.read_bytes(), (records_dir / "rbog.json").read_bytes()) == first
 
 
 def test_commands_fail_with_a_message_on_missing_or_wrong_inputs(tmp_path: Path, capsys) -> None:
@@ -164,5 +163,7 @@ def test_commands_fail_with_a_message_on_missing_or_wrong_inputs(tmp_path: Path,
     assert "absent.csv" in capsys.readouterr().err
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("id,name\n1,x\n", encoding="utf-8")
-    assert main(["extraction", "--matches", str(wrong), "--pdfs", str(tmp_path), "--outdir", str(tmp_path)]) == 2
+    args = ["extraction", "--matches", str(wrong), "--pdfs", str(tmp_path), "--output", str(tmp_path / "e.csv")]
+    assert main([*args, "--records-dir", str(tmp_path / "records")]) == 2
     assert "missing columns" in capsys.readouterr().err
+    assert not (tmp_path / "e.csv").exists() and not (tmp_path / "records").exists()

@@ -100,21 +100,6 @@ def test_balanced_ratio_sets_class_totals():
     assert weights[y == 1].sum() / weights[y == 0].sum() == pytest.approx(3.0)
 
 
-def test_balanced_power_adapts_the_ratio_to_the_labelled_balance():
-    y = np.array([1, 1, 0, 0, 0, 0, 0, 0])  # 3 excludes per include
-    weights = BALANCERS.create("balanced", ratio=2.0, power=1.5).sample_weight(y)
-    assert weights.mean() == pytest.approx(1.0)
-    assert weights[y == 1].sum() / weights[y == 0].sum() == pytest.approx(2.0 * 3.0**0.5)
-
-
-def test_tfidf_title_weight_keeps_rows_unit_length():
-    texts = ["Knee pain trial\nshoulder outcomes", "Shoulder surgery\nknee outcomes", "no title"]
-    plain = FEATURE_EXTRACTORS.create("tfidf").fit_transform(texts)
-    weighted = FEATURE_EXTRACTORS.create("tfidf", title_weight=1.0).fit_transform(texts)
-    assert np.allclose(np.sqrt(weighted.multiply(weighted).sum(axis=1)), 1.0)
-    assert (weighted != plain).nnz > 0
-
-
 @pytest.mark.parametrize("name", QUERIERS.names())
 def test_querier_orders_only_unlabelled_records(name):
     scores = np.array([0.1, 0.9, 0.5, 0.9, -1.0, 0.3])

@@ -85,8 +85,6 @@ def test_bad_decisions_are_errors(corpus):
         ScreeningSession(["a", "a"], ["x", "y"])
     with pytest.raises(ModelError, match="pseudo_negatives"):
         ScreeningSession(ids, texts, RankingModel(pseudo_negatives=-1))
-    with pytest.raises(ModelError, match="pseudo_pool"):
-        ScreeningSession(ids, texts, RankingModel(pseudo_pool=0))
 
 
 def test_changed_decision_replaces_earlier_one(corpus):
@@ -97,23 +95,6 @@ def test_changed_decision_replaces_earlier_one(corpus):
     session.record_decision(ids[5], 0)
     assert session.training_counts()["included"] == 1
     assert session.training_counts()["excluded"] == 2
-
-
-def test_pseudo_fill_stops_adding_presumed_excludes_once_enough_are_real(corpus):
-    ids, texts, labels = corpus
-    excludes = [i for i, y in zip(ids, labels, strict=True) if y == 0][:12]
-    decisions = [(ids[labels.index(1)], 1)] + [(rid, 0) for rid in excludes]
-    scores = {}
-    for name, params in {
-        "plain": {"pseudo_negatives": 0},
-        "fill_10": {"pseudo_negatives": 10, "pseudo_fill": True},  # 12 real excludes: nothing added
-        "fill_30": {"pseudo_negatives": 30, "pseudo_fill": True},  # 18 added
-    }.items():
-        session = ScreeningSession(ids, texts, RankingModel(random_state=0, **params))
-        session.record_decisions(decisions)
-        scores[name] = session.scores.copy()
-    assert np.array_equal(scores["plain"], scores["fill_10"])
-    assert not np.array_equal(scores["plain"], scores["fill_30"])
 
 
 def test_from_records_is_the_session_rank_uses(fixtures):
@@ -127,49 +108,3 @@ def test_from_records_is_the_session_rank_uses(fixtures):
     direct.record_decisions(decisions)
     assert session.ranking() == direct.ranking()
     assert session.training_counts()["unlabelled"] == 40
-
-
-def test_pseudo_pool_draws_from_the_lowest_scored(corpus):
-    ids, texts, labels = corpus
-    decisions = [(ids[labels.index(1)], 1), (ids[labels.index(0)], 0)]
-    scores = {}
-    for pool in (1.0, 0.4):
-        session = ScreeningSession(ids, texts, RankingModel(random_state=0, pseudo_negatives=20, pseudo_pool=pool))
-        session.record_decisions(decisions)
-        scores[pool] = session.scores
-    assert not np.array_equal(scores[1.0], scores[0.4])
-
-
-def test_pseudo_taper_drops_presumed_excludes_as_includes_are_found(corpus):
-    ids, texts, labels = corpus
-    includes = [i for i, y in zip(ids, labels, strict=True) if y == 1][:6]  # 6 of 60 records: rate 0.1
-    decisions = [(rid, 1) for rid in includes] + [(ids[labels.index(0)], 0)]
-    scores = {}
-    for name, params in {
-        "plain": {"pseudo_negatives": 0},
-        "pn": {"pseudo_negatives": 20},
-        "taper_05": {"pseudo_negatives": 20, "pseudo_taper": 0.05},  # rate above the taper: none added
-        "taper_50": {"pseudo_negatives": 20, "pseudo_taper": 0.5},  # 20 * (1 - 0.1 / 0.5) = 16 added
-        "labelled_50": {"pseudo_negatives": 20, "pseudo_taper": 0.5, "pseudo_taper_basis": "labelled"},
-    }.items():
-        session = ScreeningSession(ids, texts, RankingModel(random_state=0, **params))
-        session.record_decisions(decisions)
-        scores[name] = session.scores.copy()
-    assert np.array_equal(scores["plain"], scores["taper_05"])
-    assert np.array_equal(scores["plain"], scores["labelled_50"])  # 6 of 7 labelled are includes
-    assert not np.array_equal(scores["plain"], scores["taper_50"])
-    assert not np.array_equal(scores["pn"], scores["taper_50"])
-
-
-def test_pseudo_weight_changes_the_model_and_is_checked(corpus):
-    ids, texts, labels = corpus
-    decisions = [(ids[labels.index(1)], 1), (ids[labels.index(0)], 0)]
-    scores = {}
-    for weight in (1.0, 0.3):
-        session = ScreeningSession(ids, texts, RankingModel(random_state=0, pseudo_negatives=20, pseudo_weight=weight))
-        session.record_decisions(decisions)
-        scores[weight] = session.scores
-    assert not np.array_equal(scores[1.0], scores[0.3])
-    for bad in ({"pseudo_weight": 0}, {"pseudo_taper": 2.0}, {"pseudo_taper_basis": "seen"}):
-        with pytest.raises(ModelError, match=next(iter(bad))):
-            ScreeningSession(ids, texts, RankingModel(**bad))

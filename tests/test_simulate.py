@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 
 import pytest
@@ -98,3 +99,31 @@ def test_unknown_prior_is_an_error(data, tmp_path, capsys):
     path, *_ = data
     assert main(["simulate", str(path), "--prior", "nope", "--output", str(tmp_path / "o.csv")]) == 2
     assert "'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_default_model_screens_as_before_its_rejected_options_left(data, fixtures, seed):
+    """Moving the measured-and-rejected options out of RankingModel changed its identity, not its rankings."""
+    _, rows, include, exclude = data
+    with open(fixtures / "ranking" / "shoulder_60_default_order.json", encoding="utf-8") as handle:
+        before = json.load(handle)["orders"][str(seed)]
+    ids, texts = [r["record_id"] for r in rows], [record_text(r) for r in rows]
+    labels = [int(r["label_included"]) for r in rows]
+    order = simulate(ids, texts, labels, [include, exclude], RankingModel(random_state=seed), screen_all=True)
+    assert [record_id for record_id, _ in order] == before
+    session = ScreeningSession(ids, texts, RankingModel(random_state=seed))
+    card = session.describe()  # model.json
+    assert (card["model"], card["same_rankings_as"]) == ("logistic+tfidf+max@84c6058c", ["logistic+tfidf+max@a94ad635"])
+    assert RankingModel().get_params().keys() == {
+        "feature_extractor",
+        "feature_params",
+        "classifier",
+        "classifier_params",
+        "balancer",
+        "balancer_params",
+        "querier",
+        "querier_params",
+        "retrain_growth",
+        "pseudo_negatives",
+        "random_state",
+    }

@@ -26,6 +26,7 @@ os.environ.setdefault("SLRFLOW_CACHE", str(HERE / "work" / "embeddings"))  # emb
 
 import numpy as np  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
+from experimental import ExperimentalRankingModel  # noqa: E402  (also registers the rejected components)
 from protocol import DATA, datasets, metrics, prepare, split  # noqa: E402
 from scipy.sparse.linalg import norm as sparse_norm  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
@@ -33,10 +34,9 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from slrflow.ranking.classifiers import CLASSIFIERS, Logistic  # noqa: E402
 from slrflow.ranking.features import FEATURE_EXTRACTORS, Tfidf, record_text  # noqa: E402
-from slrflow.ranking.model import RankingModel  # noqa: E402
 from slrflow.ranking.simulate import simulate  # noqa: E402
 
-# -- experimental components, registered here only (not in the package) -------------------------------------
+# -- experimental components that need optional packages, registered here only (not in the package) ----------
 
 
 def _wordllama_embed(texts: list[str]) -> np.ndarray:
@@ -311,9 +311,9 @@ CANDIDATES: dict[str, dict] = {
     "taper_lab50": {"pseudo_taper": 0.5, "pseudo_taper_basis": "labelled"},
     "pnw05": {"pseudo_weight": 0.5},
     "pnw025": {"pseudo_weight": 0.25},
-    "bal_r1_p15": {"balancer_params": {"ratio": 1.0, "power": 1.5}},
-    "bal_r3_p125": {"balancer_params": {"ratio": 3.0, "power": 1.25}},
-    "bal_r10_p075": {"balancer_params": {"ratio": 10.0, "power": 0.75}},
+    "bal_r1_p15": {"balancer": "balanced_power", "balancer_params": {"ratio": 1.0, "power": 1.5}},
+    "bal_r3_p125": {"balancer": "balanced_power", "balancer_params": {"ratio": 3.0, "power": 1.25}},
+    "bal_r10_p075": {"balancer": "balanced_power", "balancer_params": {"ratio": 10.0, "power": 0.75}},
     "lr_svm": {"classifier": "logistic_svm"},
     "every": {"retrain_growth": 0.0},
     "pnw2": {"pseudo_weight": 2.0},
@@ -322,8 +322,8 @@ CANDIDATES: dict[str, dict] = {
     "taper05_pn200": {"pseudo_taper": 0.05, "pseudo_negatives": 200},
     "taper03": {"pseudo_taper": 0.03},
     "taper07": {"pseudo_taper": 0.07},
-    "title05": {"feature_params": {"title_weight": 0.5}},
-    "title1": {"feature_params": {"title_weight": 1.0}},
+    "title05": {"feature_extractor": "tfidf_title", "feature_params": {"title_weight": 0.5}},
+    "title1": {"feature_extractor": "tfidf_title", "feature_params": {"title_weight": 1.0}},
     "variant_default": {"feature_extractor": "tfidf_variant"},
     "stop_en": {"feature_extractor": "tfidf_variant", "feature_params": {"stop_words": "english"}},
     "binary": {"feature_extractor": "tfidf_variant", "feature_params": {"binary": True}},
@@ -372,7 +372,7 @@ def run_one(job: tuple[str, str, int]) -> dict:
         [record_text(r) for r in records],
         [int(r["label_included"]) for r in records],
         list(prepared.prior_ids),
-        RankingModel(random_state=seed, **CANDIDATES[label]),
+        ExperimentalRankingModel(random_state=seed, **CANDIDATES[label]),
     )
     wall = time.perf_counter() - start
     row = {"candidate": label, "dataset": name, "seed": seed, "wall": wall}

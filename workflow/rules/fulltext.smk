@@ -35,13 +35,17 @@ rule match_fulltext:
         " --pdfs {input.pdfs:q} --output {output:q} 2> {log:q}"
 
 
+# The per-record JSONs are one directory() output: the folder is replaced as a whole at every run, so a record
+# that is no longer matched (or no longer sought) leaves no JSON behind for the app to mistake for a full text.
 rule extraction:
     input:
         config="config/config.yaml",
+        sought="results/screening/sought.csv",
         matches="results/fulltext/matches.csv",
         pdfs=expand("results/fulltext/pdf/{pdf}.json", pdf=pdf_stems()),
     output:
-        "results/fulltext/extraction.csv",
+        table="results/fulltext/extraction.csv",
+        records=directory("results/fulltext/records"),
     log:
         "results/logs/extraction.log",
     conda:
@@ -50,4 +54,4 @@ rule extraction:
         version=SLRFLOW_VERSION,
     shell:
         "python -m slrflow extraction --fields {input.config:q} --matches {input.matches:q} --pdfs {input.pdfs:q}"
-        " --outdir results/fulltext 2> {log:q}"
+        " --records {input.sought:q} --output {output.table:q} --records-dir {output.records:q} 2> {log:q}"

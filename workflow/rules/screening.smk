@@ -37,6 +37,7 @@ rule rank:
             caption="../report/recall_progress.rst",
             category="Screening",
         ),
+        plot_svg="results/screening/recall_progress.svg",
     log:
         "results/logs/rank.log",
     benchmark:

@@ -277,7 +277,7 @@ class Review:
         return (retrieved or studies or [None])[0]
 
     def _fulltext_path(self, record_id: str) -> Path:
-        return self.directory / "results" / "fulltext" / f"{record_id}.json"
+        return self.directory / "results" / "fulltext" / "records" / f"{record_id}.json"
 
     # ---------------------------------------------------------------- deciding and undoing
 
@@ -387,7 +387,7 @@ class Review:
         return view
 
     def fulltext(self, record_id: str) -> dict[str, Any]:
-        """results/fulltext/<record_id>.json as the extraction step wrote it: pages and extracted fields."""
+        """results/fulltext/records/<record_id>.json as the extraction step wrote it: pages and extracted fields."""
         path = self._fulltext_path(record_id)
         if not path.is_file():
             return {

@@ -1,9 +1,12 @@
-"""`slrflow extraction --matches matches.csv --pdfs results/fulltext/pdf --fields FIELDS.yaml --outdir results/fulltext`
+"""`slrflow extraction --matches matches.csv --pdfs results/fulltext/pdf --records sought.csv --fields config.yaml
+--output results/fulltext/extraction.csv --records-dir results/fulltext/records`
 
-Writes OUTDIR/<record_id>.json (the PDF's pages, sections, metadata and extracted fields, each value with page and
-snippet) for every matched record, and OUTDIR/extraction.csv with record_id,pdf,status,field,value,page,snippet:
-one row per value, a row with an empty value for a field not found, and one row with status `not_retrieved` (no
-PDF) or the PDF's status (encrypted, unreadable, no_text) for records whose full text cannot be used.
+Writes RECORDS_DIR/<record_id>.json (the PDF's status and, if it could not be read, why; its pages, sections,
+metadata and extracted fields, each value with page and snippet) for every matched record, replacing the folder
+as a whole, and OUTPUT with record_id,pdf,status,field,value,page,snippet: one row per value, a row with an
+empty value for a field not found, and one row with status `not_retrieved` (no PDF) or the PDF's status
+(encrypted, unreadable, no_text) for records whose full text cannot be used. The `year` field is the record's
+bibliographic year from --records; spans of years in the text are the `study_period`.
 """
 
 from __future__ import annotations
@@ -25,55 +28,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--pdfs", nargs="*", default=[], metavar="JSON", help="full-text records or folders (none: no PDFs)"
     )
+    parser.add_argument("--records", metavar="SOUGHT.csv", help="the sought records (record_id,year,...)")
     parser.add_argument("--fields", metavar="FIELDS.yaml", help="field declarations (YAML/JSON; or config.yaml)")
-    parser.add_argument("--outdir", required=True, metavar="DIR", help="e.g. results/fulltext")
+    parser.add_argument("--output", "-o", required=True, metavar="EXTRACTION.csv")
+    parser.add_argument(
+        "--records-dir", required=True, metavar="DIR", help="one JSON per record, e.g. results/fulltext/records"
+    )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    from slrflow.fulltext.stage import extract_fulltexts
 
-    from slrflow.cli.match_fulltext import pdf_records, read_rows
-    from slrflow.errors import InputFileError
-    from slrflow.fulltext import dump
-    from slrflow.fulltext.extraction import EXTRACTION_FIELDS, extract_record, load_fields
-    from slrflow.tables import write_table
-
-    specs = load_fields(args.fields) if args.fields else []
-    matches = read_rows(args.matches, {"record_id", "pdf"}, "the record_id,pdf,... columns of match-fulltext")
-    pdfs = pdf_records(args.pdfs)
-    outdir = Path(args.outdir)
-    rows: list[dict[str, object]] = []
-    for match in sorted(matches, key=lambda row: row["record_id"]):
-        record_id, pdf = match["record_id"], match["pdf"]
-        if not record_id:
-            continue  # a PDF without a record: listed in matches.csv, nothing to extract for
-        if not pdf:
-            rows.append({"record_id": record_id, "status": "not_retrieved"})
-            continue
-        if pdf not in pdfs:
-            raise InputFileError(f"matches name PDF {pdf!r}, which is not among --pdfs", path=args.matches)
-        fulltext = pdfs[pdf]
-        status = fulltext["status"]
-        fields = extract_record(fulltext, specs) if status == "ok" else {}
-        dump(
-            {
-                "record_id": record_id,
-                "pdf": pdf,
-                "status": status,
-                "match": {"method": match.get("method", ""), "score": match.get("score", "")},
-                "metadata": fulltext.get("metadata", {}),
-                "pages": fulltext.get("pages", []),
-                "sections": fulltext.get("sections", []),
-                "fields": fields,
-            },
-            outdir / f"{record_id}.json",
-        )
-        if not fields:
-            rows.append({"record_id": record_id, "pdf": pdf, "status": status})
-        for field, values in fields.items():
-            for value in values or [{}]:
-                rows.append({"record_id": record_id, "pdf": pdf, "status": status, "field": field, **value})
-    write_table(outdir / "extraction.csv", rows, EXTRACTION_FIELDS)
-    print(f"slrflow extraction: {len({row['record_id'] for row in rows})} records, {len(rows)} rows", file=sys.stderr)
+    counts = extract_fulltexts(
+        args.matches, args.pdfs, args.output, args.records_dir, fields=args.fields, records_csv=args.records
+    )
+    print(
+        f"slrflow extraction: {counts['records']} records ({counts['with_pdf']} with a PDF), {counts['rows']} rows",
+        file=sys.stderr,
+    )
     return 0

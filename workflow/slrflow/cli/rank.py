@@ -65,7 +65,7 @@ def model_components(classifier: str | None, feature_extractor: str | None) -> d
 
 def run(args: argparse.Namespace) -> int:
     from slrflow.ranking.model import RankingModel
-    from slrflow.ranking.pipeline import STATUSES, rank_review
+    from slrflow.ranking.pipeline import SCREENING_STATUSES, rank_review
     from slrflow.ranking.plot import plot_recall_progress
     from slrflow.tables import atomic_open, write_table
 
@@ -75,9 +75,11 @@ def run(args: argparse.Namespace) -> int:
     if args.decisions is not None and args.decisions.exists():
         for line, row in enumerate(_read(args.decisions, ("record_id", "status"), DecisionLogError), start=2):
             status = (row.get("status") or "").strip().lower()
-            if status not in STATUSES:
+            if status not in SCREENING_STATUSES:
                 raise DecisionLogError(
-                    f"status {status!r} is none of {', '.join(sorted(STATUSES))}", path=args.decisions, line=line
+                    f"status {status!r} is none of {', '.join(sorted(SCREENING_STATUSES))}",
+                    path=args.decisions,
+                    line=line,
                 )
             statuses[row["record_id"]] = status
             decided_at[row["record_id"]] = row.get("first_decided_at") or ""

@@ -11,11 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from slrflow.errors import InputFileError
-
 __all__ = ["add_parser", "run"]
-
-REQUIRED = ("record_id", "title", "abstract", "label_included")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -33,42 +29,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from slrflow.cli.rank import model_components
-    from slrflow.ranking.features import record_text
+    from slrflow.errors import InputFileError
     from slrflow.ranking.model import RankingModel
-    from slrflow.ranking.simulate import simulate
-    from slrflow.tables import read_table, write_table
+    from slrflow.ranking.simulate import read_labelled, simulate
+    from slrflow.tables import write_table
 
-    try:
-        rows = read_table(args.data)
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputFileError(f"cannot read the dataset: {error}", path=args.data) from None
-    if not rows:
-        raise InputFileError("the dataset has no records", path=args.data)
-    missing = [c for c in REQUIRED if c not in rows[0]]
-    if missing:
-        raise InputFileError(f"missing column(s) {', '.join(missing)}; need {', '.join(REQUIRED)}", path=args.data)
-    labels = []
-    for line, row in enumerate(rows, start=2):
-        value = (row["label_included"] or "").strip()
-        if value not in ("0", "1"):
-            raise InputFileError(f"label_included must be 0 or 1, not {value!r}", path=args.data, line=line)
-        labels.append(int(value))
-    record_ids = [row["record_id"] for row in rows]
-    seen: set[str] = set()
-    for line, rid in enumerate(record_ids, start=2):
-        if not rid or rid in seen:
-            raise InputFileError(f"record_id {rid!r} is empty or repeated", path=args.data, line=line)
-        seen.add(rid)
+    dataset = read_labelled(args.data)
     for prior in args.prior:
-        if prior not in seen:
+        if prior not in dataset.record_ids:
             raise InputFileError(f"prior record {prior!r} is not in the dataset", path=args.data)
+    given = {"classifier": args.classifier, "feature_extractor": args.feature_extractor}
+    components = {role: name for role, name in given.items() if name}  # unnamed: the default model's
     order = simulate(
-        record_ids,
-        [record_text(row) for row in rows],
-        labels,
+        dataset.record_ids,
+        dataset.texts,
+        dataset.labels,
         args.prior,
-        RankingModel(random_state=args.seed, **model_components(args.classifier, args.feature_extractor)),
+        RankingModel(random_state=args.seed, **components),
         screen_all=args.all,
     )
     write_table(args.output, ({"record_id": rid, "label": label} for rid, label in order), ["record_id", "label"])

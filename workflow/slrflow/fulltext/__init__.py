@@ -10,6 +10,6 @@ extraction  configured fields and standard study characteristics, each value wit
 
 from __future__ import annotations
 
-from slrflow.fulltext.reader import STATUSES, dump, dumps, load, read_pdf
+from slrflow.fulltext.reader import PDF_STATUSES, dump, dumps, load, read_pdf
 
-__all__ = ["STATUSES", "dump", "dumps", "load", "read_pdf"]
+__all__ = ["PDF_STATUSES", "dump", "dumps", "load", "read_pdf"]

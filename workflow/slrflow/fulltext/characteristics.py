@@ -1,4 +1,4 @@
-"""Standard study characteristics found in a full text: design, country, sample size.
+"""Standard study characteristics found in a full text: design, country, sample size, study period.
 
 Each finder takes the text pieces to search, as (page, weight, text) with a larger weight for the title and
 abstract than for the body, and returns Evidence or None. The caller leaves the references out: they name other
@@ -11,7 +11,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["COUNTRIES", "DESIGNS", "Evidence", "Piece", "find_country", "find_design", "find_sample_size", "snippet"]
+__all__ = [
+    "COUNTRIES",
+    "DESIGNS",
+    "YEAR_RANGE",
+    "Evidence",
+    "Piece",
+    "find_country",
+    "find_design",
+    "find_sample_size",
+    "find_study_period",
+    "snippet",
+]
 
 # (page, weight, text)
 Piece = tuple[int, float, str]
@@ -21,7 +32,7 @@ SNIPPET_CHARS = 80
 @dataclass(frozen=True, slots=True)
 class Evidence:
     value: str
-    page: int
+    page: int | None  # None: the value is known but not printed in the text (a record's year)
     snippet: str
 
     def as_dict(self) -> dict[str, object]:
@@ -108,11 +119,42 @@ _COUNT_OF_PEOPLE = re.compile(
     re.IGNORECASE,
 )
 _N_EQUALS = re.compile(r"(?<![\w])[Nn]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
+_YEAR = r"(?:19|20)\d\d"
+_MONTH = r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?"
+# A span of years ('between 1997 and 2016', 'between the launch of X in 1997 and 2016', 'from May 2010 to
+# 2012', '2001-2005'): when a study's data were collected or what it covers. A publication date is one year, so
+# a year inside a range is not one.
+YEAR_RANGE = re.compile(
+    rf"(?<![\w:./-])(?:between\s+(?:[^\d.;()]{{0,60}}?\s)?{_MONTH}(?P<from1>{_YEAR})\s+and\s+{_MONTH}(?P<to1>{_YEAR})"
+    rf"|(?:from\s+)?{_MONTH}(?P<from2>{_YEAR})\s*(?:-|\u2013|\u2014|to|until|through)\s*{_MONTH}(?P<to2>{_YEAR}))"
+    r"(?![\w/-])",
+    re.IGNORECASE,
+)
+_SPACE = re.compile(r"\s")
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> str:
-    """The match with `width` characters either side, whitespace collapsed."""
-    return " ".join(text[max(0, start - width) : end + width].split())
+    """The match with about `width` characters either side, cut only between words, whitespace collapsed."""
+    left, right = max(0, start - width), min(len(text), end + width)
+    if left > 0 and not text[left - 1].isspace():  # `left` is inside a word: start at the next word instead
+        space = _SPACE.search(text, left, start)
+        left = space.end() if space else _word_start(text, start)
+    if right < len(text) and not text[right].isspace():  # likewise at the end, back to the last whole word
+        spaces = [match.start() for match in _SPACE.finditer(text, end, right)]
+        right = spaces[-1] if spaces else _word_end(text, end)
+    return " ".join(text[left:right].split())
+
+
+def _word_start(text: str, index: int) -> int:
+    while index > 0 and not text[index - 1].isspace():
+        index -= 1
+    return index
+
+
+def _word_end(text: str, index: int) -> int:
+    while index < len(text) and not text[index].isspace():
+        index += 1
+    return index
 
 
 def find_design(pieces: Iterable[Piece]) -> Evidence | None:
@@ -168,6 +210,20 @@ def find_sample_size(pieces: Iterable[Piece]) -> Evidence | None:
     heaviest = max(weight for weight, *_ in found)
     _, value, page, text = max((item for item in found if item[0] == heaviest), key=lambda item: item[1])
     return Evidence(str(value), page, text)
+
+
+def find_study_period(pieces: Iterable[Piece]) -> Evidence | None:
+    """The span of years the study covers ('1997-2016'), first named in the heaviest piece that names one."""
+    best: tuple[float, Evidence] | None = None
+    for page, weight, text in pieces:
+        if best is not None and weight <= best[0]:
+            continue
+        for match in YEAR_RANGE.finditer(text):
+            first, last = match.group("from1") or match.group("from2"), match.group("to1") or match.group("to2")
+            if first < last:
+                best = (weight, Evidence(f"{first}-{last}", page, snippet(text, match.start(), match.end())))
+                break
+    return best[1] if best else None
 
 
 def _number(text: str) -> int | None:

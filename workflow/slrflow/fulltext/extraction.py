@@ -8,9 +8,10 @@ A declared field is a mapping in config (or a YAML/JSON file):
       section: methods               # optional: abstract, introduction, methods, results, discussion, conclusion
       max_values: 5                  # optional, default 5
 
-Standard characteristics (design, country, sample_size, year) are always extracted. Every value comes with the
-page it was found on and a snippet around it. The references are searched only by a field whose section is
-`references`.
+Standard characteristics (design, country, sample_size, year, study_period) are always extracted. Every value
+comes with the page it was found on and a snippet around it. The references are searched only by a field whose
+section is `references`. `year` is the record's bibliographic (publication) year, shown where the first page
+prints it; the years the text gives for the study itself ('data from 1997 to 2016') are its `study_period`.
 """
 
 from __future__ import annotations
@@ -23,11 +24,19 @@ from pathlib import Path
 from typing import Any
 
 from slrflow.errors import ConfigError
-from slrflow.fulltext.characteristics import Evidence, Piece, find_country, find_design, find_sample_size, snippet
+from slrflow.fulltext.characteristics import (
+    Evidence,
+    Piece,
+    find_country,
+    find_design,
+    find_sample_size,
+    find_study_period,
+    snippet,
+)
 from slrflow.fulltext.sections import SECTION_NAMES, section_text
 
 __all__ = [
-    "EXTRACTION_FIELDS",
+    "EXTRACTION_COLUMNS",
     "STANDARD_FIELDS",
     "FieldSpec",
     "extract_record",
@@ -35,8 +44,9 @@ __all__ = [
     "parse_fields",
 ]
 
-STANDARD_FIELDS = ("design", "country", "sample_size", "year")
-EXTRACTION_FIELDS = ("record_id", "pdf", "status", "field", "value", "page", "snippet")
+STANDARD_FIELDS = ("design", "country", "sample_size", "year", "study_period")
+# The columns of results/fulltext/extraction.csv.
+EXTRACTION_COLUMNS = ("record_id", "pdf", "status", "field", "value", "page", "snippet")
 # Extra weight of a mention by where it is: the title and abstract say what the study is, the methods how.
 WEIGHTS = {"title": 5.0, "abstract": 3.0, "methods": 2.0, "body": 1.0}
 
@@ -106,8 +116,13 @@ def parse_fields(items: object, *, source: str = "config") -> list[FieldSpec]:
     return specs
 
 
-def extract_record(fulltext: Mapping[str, Any], specs: Sequence[FieldSpec]) -> dict[str, list[dict[str, object]]]:
-    """Each field's values with page and snippet: standard characteristics first, then the declared fields."""
+def extract_record(
+    fulltext: Mapping[str, Any], specs: Sequence[FieldSpec] = (), *, year: str = ""
+) -> dict[str, list[dict[str, object]]]:
+    """Each field's values with page and snippet: standard characteristics first, then the declared fields.
+
+    `year` is the record's bibliographic year; without one, the publication year the PDF's first page prints.
+    """
     pages: list[str] = list(fulltext.get("pages") or [])
     sections = {section["name"]: section for section in fulltext.get("sections") or []}
     body = _before_references(pages, sections.get("references"))
@@ -122,11 +137,14 @@ def extract_record(fulltext: Mapping[str, Any], specs: Sequence[FieldSpec]) -> d
     if "methods" in sections:
         weighted += [(page, WEIGHTS["methods"], text) for page, _, text in section_text(sections["methods"], pages)]
     fields: dict[str, list[dict[str, object]]] = {}
-    for name, finder in (("design", find_design), ("country", find_country), ("sample_size", find_sample_size)):
+    finders = (("design", find_design), ("country", find_country), ("sample_size", find_sample_size))
+    for name, finder in finders:
         found = finder(weighted)
         fields[name] = [found.as_dict()] if found else []
-    year = _year_evidence(fulltext, pages)
-    fields["year"] = [year.as_dict()] if year else []
+    published = _year_evidence(year or str((fulltext.get("metadata") or {}).get("year") or ""), pages)
+    fields["year"] = [published.as_dict()] if published else []
+    period = find_study_period(weighted)
+    fields["study_period"] = [period.as_dict()] if period else []
     for spec in specs:
         fields[spec.name] = _declared(spec, pages, sections, body)
     return fields
@@ -177,14 +195,16 @@ def _before_references(pages: list[str], references: Mapping[str, Any] | None) -
     return pieces
 
 
-def _year_evidence(fulltext: Mapping[str, Any], pages: list[str]) -> Evidence | None:
-    year = str((fulltext.get("metadata") or {}).get("year") or "")
-    if not year or not pages:
+def _year_evidence(year: str, pages: list[str]) -> Evidence | None:
+    """The year with the first page's mention of it as evidence (no page and no snippet when it prints none)."""
+    year = year.strip()
+    if not year:
         return None
-    where = pages[0].find(year)
-    if where < 0:
-        return Evidence(year, 1, "")
-    return Evidence(year, 1, snippet(pages[0], where, where + len(year)))
+    first_page = pages[0] if pages else ""
+    match = re.search(rf"(?<!\d){re.escape(year)}(?!\d)", first_page)
+    if match is None:
+        return Evidence(year, None, "")
+    return Evidence(year, 1, snippet(first_page, match.start(), match.end()))
 
 
 def _as_list(value: object, where: str, key: str) -> list[str]:

@@ -21,10 +21,11 @@ from rapidfuzz import fuzz
 
 from slrflow.identity import normalise_doi, normalise_text
 
-__all__ = ["MATCH_FIELDS", "METHODS", "match_records"]
+__all__ = ["MATCHES_COLUMNS", "METHODS", "TITLE_THRESHOLD", "match_records"]
 
 METHODS = ("filename_id", "doi_metadata", "filename_doi", "doi_text", "title")
-MATCH_FIELDS = ("record_id", "pdf", "method", "score", "pdf_status", "title")
+# The columns of results/fulltext/matches.csv.
+MATCHES_COLUMNS = ("record_id", "pdf", "method", "score", "pdf_status", "title")
 # Characters of the first page a title is looked for in: the title sits near the top.
 FIRST_PAGE_CHARS = 2000
 TITLE_THRESHOLD = 90.0

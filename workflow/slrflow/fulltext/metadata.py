@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz
 
+from slrflow.fulltext.characteristics import YEAR_RANGE
 from slrflow.fulltext.layout import Line
 from slrflow.identity import normalise_doi, normalise_text
 
@@ -25,6 +26,8 @@ _YEAR_CONTEXT = re.compile(
     r"(©|\(c\)|copyright|published|received|accepted|proceedings|conference|journal|vol\.?|volume)",
     re.IGNORECASE,
 )
+# A journal's running head gives the volume right after the year: '2020, VOL. 35, NO. 1', '2019; 12(3)'.
+_VOLUME_AFTER = re.compile(r"^\s*[,;.]?\s*(?:vol\.?|volume)\s*\d|^\s*[,;]\s*\d+\s*\(\d+\)", re.IGNORECASE)
 _CITATION_BEFORE = re.compile(r"(?:[A-Z][\w'-]+(?: et al\.?)?,?|and [A-Z][\w'-]+,?)\s*\(?$")
 _GENERIC_TITLE = re.compile(
     r"^(?:microsoft \w+ - |untitled|proceedings of|title$|document\d*$|\S+\.(?:docx?|pdf|tex|dvi|txt|indd)$)",
@@ -117,14 +120,18 @@ def find_doi(info: Mapping[str, str], texts: Sequence[str]) -> tuple[str, str]:
 
 def find_year(text: str) -> str:
     """The publication year printed on a first page: near ©, 'Received', 'Proceedings' and the like, else the
-    most frequent year that is not part of a citation."""
+    most frequent year that is not part of a citation or of a span of years (a study period)."""
+    spans = [match.span() for match in YEAR_RANGE.finditer(text)]
     scores: dict[str, float] = {}
     for match in _YEAR.finditer(text):
+        if any(start <= match.start() < end for start, end in spans):
+            continue
         before = text[max(0, match.start() - 40) : match.start()]
-        if _CITATION_BEFORE.search(before) and not _YEAR_CONTEXT.search(before):
+        in_context = bool(_YEAR_CONTEXT.search(before) or _VOLUME_AFTER.search(text[match.end() : match.end() + 20]))
+        if _CITATION_BEFORE.search(before) and not in_context:
             continue
         year = match.group(1)
-        scores[year] = scores.get(year, 0.0) + (3.0 if _YEAR_CONTEXT.search(before) else 1.0)
+        scores[year] = scores.get(year, 0.0) + (3.0 if in_context else 1.0)
     if not scores:
         return ""
     return max(sorted(scores), key=lambda y: (scores[y], y))

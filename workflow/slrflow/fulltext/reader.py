@@ -27,9 +27,9 @@ from slrflow.fulltext.metadata import clean_info, document_metadata
 from slrflow.fulltext.sections import Heading, find_headings, section_spans
 from slrflow.tables import atomic_open
 
-__all__ = ["STATUSES", "dump", "dumps", "load", "read_pdf"]
+__all__ = ["PDF_STATUSES", "dump", "dumps", "load", "read_pdf"]
 
-STATUSES = ("ok", "encrypted", "unreadable", "no_text")
+PDF_STATUSES = ("ok", "encrypted", "unreadable", "no_text")
 # Pages searched for the title, authors and DOI.
 FIRST_PAGES = 2
 # Characters further apart than this fraction of their size are separate words. pdfplumber's fixed 3 pt glues
@@ -44,16 +44,17 @@ def read_pdf(path: str | Path, *, password: str = "", tables: bool = True) -> di
         raise PdfError("no such file (give the path of a PDF)", path=path)
     digest = hashlib.sha256()
     size = 0
-    head = b""
+    head = tail = b""
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 20):
             if not head:
                 head = chunk[:1024]
+            tail = (tail + chunk)[-1024:]
             digest.update(chunk)
             size += len(chunk)
     record = _empty_record(digest.hexdigest(), size)
     if size == 0:
-        return _fail(record, "unreadable", "the file is empty (0 bytes)")
+        return _fail(record, "unreadable", "empty: the file has 0 bytes")
 
     import pdfplumber
 
@@ -62,14 +63,14 @@ def read_pdf(path: str | Path, *, password: str = "", tables: bool = True) -> di
     try:
         pdf = pdfplumber.open(path, password=password)
     except Exception as error:
-        return _open_failure(record, error, is_pdf=b"%PDF-" in head)
+        return _open_failure(record, error, head=head, complete=b"%%EOF" in tail)
     with pdf:
         record["encrypted"] = pdf.doc.encryption is not None
         try:
             info = clean_info(pdf.metadata or {})
             pages = pdf.pages
         except Exception as error:
-            return _fail(record, "unreadable", f"the page tree cannot be read: {_describe(error)}")
+            return _fail(record, "unreadable", f"damaged: the page tree cannot be read: {_describe(error)}")
         record["pdf_info"] = info
         _read_pages(record, pages, tables=tables, info=info)
     return record
@@ -93,7 +94,7 @@ def load(path: str | Path) -> dict[str, Any]:
             record = json.load(handle)
     except (OSError, ValueError) as error:
         raise PdfError(f"cannot read this full-text record: {error}", path=path) from error
-    if not isinstance(record, dict) or record.get("status") not in STATUSES or "pages" not in record:
+    if not isinstance(record, dict) or record.get("status") not in PDF_STATUSES or "pages" not in record:
         raise PdfError("not a full-text record (expected the JSON written by `slrflow fulltext`)", path=path)
     return record
 
@@ -133,12 +134,13 @@ def _read_pages(record: dict[str, Any], pages: list, *, tables: bool, info: dict
     record["metadata"] = document_metadata(info, first_lines)
     record["sections"] = section_spans(headings, record["pages"])
     if record["page_count"] == 0:
-        _fail(record, "unreadable", "the PDF has no pages")
+        _fail(record, "unreadable", "damaged: the PDF has no pages")
     elif failed == record["page_count"]:
-        _fail(record, "unreadable", f"no page could be read: {record['errors'][0]['error']}")
+        _fail(record, "unreadable", f"damaged: no page could be read: {record['errors'][0]['error']}")
     elif len(record["pages_without_text"]) == record["page_count"]:
         record["needs_ocr"] = True
-        _fail(record, "no_text", "no page has a text layer (a scanned PDF? it needs OCR)")
+        scanned = "every page is a scanned image" if record["needs_ocr"] else "no page has any text"
+        _fail(record, "no_text", f"no text layer: {scanned} (it needs OCR)")
 
 
 def _tables(page: Any) -> list[list[list[str | None]]]:
@@ -169,19 +171,25 @@ def _words(page: Any) -> list[Word]:
     return words
 
 
-def _open_failure(record: dict[str, Any], error: Exception, *, is_pdf: bool) -> dict[str, Any]:
+def _open_failure(record: dict[str, Any], error: Exception, *, head: bytes, complete: bool) -> dict[str, Any]:
+    """The record of a PDF that cannot be opened, with a reason a reviewer can act on."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-    cause = error
+    cause: BaseException = error
     while cause.__cause__ is not None or (cause.args and isinstance(cause.args[0], Exception)):
         cause = cause.__cause__ or cause.args[0]
     if isinstance(cause, PDFPasswordIncorrect):
-        return _fail(record, "encrypted", "the PDF is encrypted and needs a password (pass --password)", True)
+        return _fail(record, "encrypted", "encrypted: it needs a password to open (slrflow fulltext --password)", True)
     if isinstance(cause, PDFEncryptionError):
-        return _fail(record, "encrypted", f"the PDF's encryption is not supported: {_describe(cause)}", True)
-    if not is_pdf:
-        return _fail(record, "unreadable", f"not a PDF (no %PDF- header): {_describe(cause)}")
-    return _fail(record, "unreadable", f"the PDF cannot be opened: {_describe(cause)}")
+        return _fail(record, "encrypted", f"encrypted with an unsupported method: {_describe(cause)}", True)
+    if b"%PDF-" not in head:
+        shown = "".join(char if char.isprintable() else "." for char in " ".join(head[:32].decode("latin-1").split()))
+        return _fail(record, "unreadable", f"not a PDF: the file starts with {shown!r}")
+    if not complete:
+        return _fail(
+            record, "unreadable", f"damaged: no end-of-file marker (an incomplete download?): {_describe(cause)}"
+        )
+    return _fail(record, "unreadable", f"damaged: the PDF cannot be opened: {_describe(cause)}")
 
 
 def _fail(record: dict[str, Any], status: str, reason: str, encrypted: bool | None = None) -> dict[str, Any]:

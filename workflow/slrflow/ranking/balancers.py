@@ -41,16 +41,13 @@ class Balanced(Balancer):
 
     ratio=1 is scikit-learn's class_weight="balanced"; the default 10 (ASReview's ELAS u4 uses 9.8) makes a
     missed include cost far more than a wrong exclude, which is what screening wants. Weights are rescaled to
-    average 1, so the classifier's regularisation strength keeps its meaning. With power != 1 the ratio
-    becomes ratio * (n_excluded / n_included) ** (power - 1): power > 1 weighs the includes up more the rarer
-    they are among the labelled records, power < 1 less.
+    average 1, so the classifier's regularisation strength keeps its meaning.
     """
 
     name = "balanced"
 
-    def __init__(self, ratio: float = 10.0, power: float = 1.0) -> None:
+    def __init__(self, ratio: float = 10.0) -> None:
         self.ratio = ratio
-        self.power = power
 
     def sample_weight(self, y: np.ndarray) -> np.ndarray:
         if self.ratio <= 0:
@@ -59,7 +56,9 @@ class Balanced(Balancer):
         n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
         if n_pos == 0 or n_neg == 0:
             return np.ones(len(y))
-        # power < 1 adapts the ratio to the labelled balance: ratio * (n_neg / n_pos) ** (power - 1)
-        ratio = self.ratio * (n_neg / n_pos) ** (self.power - 1.0)
-        weights = np.where(y == 1, ratio / n_pos, 1.0 / n_neg)
+        weights = np.where(y == 1, self._ratio(n_pos, n_neg) / n_pos, 1.0 / n_neg)
         return weights * (len(y) / weights.sum())
+
+    def _ratio(self, n_pos: int, n_neg: int) -> float:
+        """The includes' total weight over the excludes' (a hook for the benchmark's variants)."""
+        return self.ratio

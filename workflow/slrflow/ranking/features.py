@@ -58,21 +58,14 @@ class FeatureExtractor(BaseEstimator):
 
 @FEATURE_EXTRACTORS.register
 class Tfidf(FeatureExtractor):
-    """Word uni- and bigrams, sublinear term frequency, as ASReview's ELAS u4 uses.
-
-    title_weight > 0 adds that multiple of the first line's vector (the title: `record_text` puts it first) to
-    each row before scaling it back to unit length, so title words count more than abstract words.
-    """
+    """Word uni- and bigrams, sublinear term frequency, as ASReview's ELAS u4 uses."""
 
     name = "tfidf"
 
-    def __init__(
-        self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 1, max_df: float = 0.95, title_weight: float = 0.0
-    ) -> None:
+    def __init__(self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 1, max_df: float = 0.95) -> None:
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.max_df = max_df
-        self.title_weight = title_weight
 
     def _vectorizer(self, n_texts: int) -> TfidfVectorizer:
         return TfidfVectorizer(
@@ -96,7 +89,7 @@ class Tfidf(FeatureExtractor):
         texts = self._check(texts)
         if self.vectorizer_ is None:
             return sp.csr_matrix((len(texts), 1))
-        return self._with_titles(sp.csr_matrix(self.vectorizer_.transform(texts)), texts)
+        return sp.csr_matrix(self.vectorizer_.transform(texts))
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         # One pass over the texts instead of fit() then transform(): tokenising is most of the cost.
@@ -107,16 +100,7 @@ class Tfidf(FeatureExtractor):
         except ValueError:
             self.vectorizer_ = None
             return sp.csr_matrix((len(texts), 1))
-        return self._with_titles(matrix, texts)
-
-    def _with_titles(self, matrix: sp.csr_matrix, texts: list[str]) -> sp.csr_matrix:
-        if not self.title_weight:
-            return matrix
-        titles = self.vectorizer_.transform([text.split("\n", 1)[0] for text in texts])
-        matrix = matrix + self.title_weight * titles
-        norms = sparse_norm(matrix, axis=1)
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+        return matrix
 
 
 @FEATURE_EXTRACTORS.register

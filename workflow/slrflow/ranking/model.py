@@ -22,11 +22,12 @@ from slrflow.ranking.classifiers import CLASSIFIERS, Classifier
 from slrflow.ranking.features import FEATURE_EXTRACTORS, FeatureExtractor
 from slrflow.ranking.queriers import QUERIERS, Querier
 
-__all__ = ["DEFAULT_MODEL", "RankingModel", "library_versions"]
+__all__ = ["DEFAULT_MODEL", "FORMER_IDENTITIES", "RankingModel", "library_versions"]
 
 # Chosen on the tuning half of the benchmark datasets (benchmarks/ranker/tune.py, README "Ranking") and fixed
 # for every review: word uni+bigram TF-IDF, logistic regression, includes weighted 10:1 against excludes in
-# total, 100 random unlabelled records as presumed excludes at each training, highest score first.
+# total, 100 random unlabelled records as presumed excludes at each training, highest score first. Options that
+# were measured and rejected live with the benchmark (benchmarks/ranker/experimental.py), not here.
 DEFAULT_MODEL: dict[str, Any] = {
     "feature_extractor": "tfidf",
     "feature_params": {},
@@ -38,11 +39,26 @@ DEFAULT_MODEL: dict[str, Any] = {
     "querier_params": {},
     "retrain_growth": 0.1,
     "pseudo_negatives": 100,
-    "pseudo_fill": False,
-    "pseudo_pool": 1.0,
-    "pseudo_taper": 0.0,
-    "pseudo_taper_basis": "records",
-    "pseudo_weight": 1.0,
+}
+
+
+# When the measured-and-rejected options left the model (pseudo_fill, pseudo_pool, pseudo_taper,
+# pseudo_taper_basis, pseudo_weight, Balanced.power, Tfidf.title_weight; benchmarks/README.md "Ranking"), every
+# identity changed while the rankings did not (tests/test_simulate.py): new identity -> the one it had before.
+FORMER_IDENTITIES: dict[str, str] = {
+    "logistic+tfidf+max@84c6058c": "logistic+tfidf+max@a94ad635",
+    "logistic_nb+tfidf+max@d7fc2bc8": "logistic_nb+tfidf+max@944d048e",
+    "logistic_rocchio+tfidf+max@c9ddee0a": "logistic_rocchio+tfidf+max@bbf07bc1",
+    "logistic_svm+tfidf+max@6ff570f4": "logistic_svm+tfidf+max@376b892f",
+    "nb+tfidf+max@32e55207": "nb+tfidf+max@09a9650c",
+    "svm+tfidf+max@c5a51f28": "svm+tfidf+max@29e8198f",
+    "logistic_minilm+tfidf_minilm+max@7c3f86dc": "logistic_minilm+tfidf_minilm+max@db1bd0c1",
+    "logistic+tfidf_word_char+max@ed7359a8": "logistic+tfidf_word_char+max@efd4e149",
+    "logistic_nb+tfidf_word_char+max@d2a34ecf": "logistic_nb+tfidf_word_char+max@8c2008c3",
+    "logistic_rocchio+tfidf_word_char+max@c167da74": "logistic_rocchio+tfidf_word_char+max@c0121879",
+    "logistic_svm+tfidf_word_char+max@a603d8bb": "logistic_svm+tfidf_word_char+max@1bf912f1",
+    "nb+tfidf_word_char+max@c585512e": "nb+tfidf_word_char+max@c32b33b3",
+    "svm+tfidf_word_char+max@ffcb7211": "svm+tfidf_word_char+max@dcc17904",
 }
 
 
@@ -67,15 +83,8 @@ class RankingModel(BaseEstimator):
     pseudo_negatives: at each training, this many unlabelled records drawn at random are added as presumed
     excludes (as in Cormack and Grossman's BMI/AutoTAR). In screening most unlabelled records are excludes, so
     this teaches the classifier what ordinary records look like while only a handful are labelled. The draw
-    depends on random_state and the number of labelled records only. With pseudo_fill, only as many are added
-    as it takes to bring the labelled excludes up to pseudo_negatives, so they fade out as real excludes come.
-    pseudo_pool < 1 draws them only from that fraction of the unlabelled records that currently score lowest.
-
-    pseudo_taper > 0 scales the number of pseudo-negatives by max(0, 1 - rate / pseudo_taper), where rate is the
-    include rate: with pseudo_taper_basis "records", the includes found so far over all records (a lower bound
-    on the prevalence, so a random draw holds at least that share of includes wrongly presumed excluded); with
-    "labelled", the includes over the labelled records. pseudo_weight scales the sample weight of each
-    pseudo-negative (1: as much as a labelled exclude).
+    depends on random_state and the number of labelled records only (`presumed_excludes`; the benchmark's
+    experimental model overrides it to try other draws).
     """
 
     def __init__(
@@ -90,11 +99,6 @@ class RankingModel(BaseEstimator):
         querier_params: Mapping[str, Any] | None = None,
         retrain_growth: float = DEFAULT_MODEL["retrain_growth"],
         pseudo_negatives: int = DEFAULT_MODEL["pseudo_negatives"],
-        pseudo_fill: bool = DEFAULT_MODEL["pseudo_fill"],
-        pseudo_pool: float = DEFAULT_MODEL["pseudo_pool"],
-        pseudo_taper: float = DEFAULT_MODEL["pseudo_taper"],
-        pseudo_taper_basis: str = DEFAULT_MODEL["pseudo_taper_basis"],
-        pseudo_weight: float = DEFAULT_MODEL["pseudo_weight"],
         random_state: int | None = None,
     ) -> None:
         self.feature_extractor = feature_extractor
@@ -107,11 +111,6 @@ class RankingModel(BaseEstimator):
         self.querier_params = querier_params
         self.retrain_growth = retrain_growth
         self.pseudo_negatives = pseudo_negatives
-        self.pseudo_fill = pseudo_fill
-        self.pseudo_pool = pseudo_pool
-        self.pseudo_taper = pseudo_taper
-        self.pseudo_taper_basis = pseudo_taper_basis
-        self.pseudo_weight = pseudo_weight
         self.random_state = random_state
 
     def _seeded(self, registry: Any, name: str, params: Mapping[str, Any] | None) -> Any:
@@ -139,14 +138,6 @@ class RankingModel(BaseEstimator):
             raise ModelError(f"retrain_growth must be >= 0, not {self.retrain_growth}")
         if not (isinstance(self.pseudo_negatives, int) and self.pseudo_negatives >= 0):
             raise ModelError(f"pseudo_negatives must be a whole number >= 0, not {self.pseudo_negatives!r}")
-        if not 0 < self.pseudo_pool <= 1:
-            raise ModelError(f"pseudo_pool must be in (0, 1], not {self.pseudo_pool!r}")
-        if not 0 <= self.pseudo_taper <= 1:
-            raise ModelError(f"pseudo_taper must be in [0, 1], not {self.pseudo_taper!r}")
-        if self.pseudo_taper_basis not in ("records", "labelled"):
-            raise ModelError(f"pseudo_taper_basis must be 'records' or 'labelled', not {self.pseudo_taper_basis!r}")
-        if not self.pseudo_weight > 0:
-            raise ModelError(f"pseudo_weight must be > 0, not {self.pseudo_weight!r}")
         if self.classifier == "logistic_minilm" and self.feature_extractor != "tfidf_minilm":
             raise ModelError("the logistic_minilm classifier needs the tfidf_minilm feature extractor")
         self.build_features()
@@ -159,9 +150,23 @@ class RankingModel(BaseEstimator):
         """Whether to retrain after a decision, given the labels at the last training and since then."""
         return new_include or n_new >= max(1, int(self.retrain_growth * n_at_last_fit))
 
+    def presumed_excludes(
+        self, unlabelled: np.ndarray, y: np.ndarray, scores: np.ndarray, n_records: int
+    ) -> tuple[np.ndarray, float]:
+        """The unlabelled positions added as excludes at a training, and the sample weight each gets relative to
+        a labelled exclude. `y` holds the labels being trained on, `scores` the current scores of all records."""
+        return self.draw(unlabelled, min(self.pseudo_negatives, len(unlabelled)), len(y)), 1.0
+
+    def draw(self, candidates: np.ndarray, n: int, n_labelled: int) -> np.ndarray:
+        """`n` of `candidates` drawn at random, sorted; seeded by random_state and the number labelled only."""
+        if n <= 0:
+            return np.empty(0, dtype=candidates.dtype)
+        seed = [0 if self.random_state is None else self.random_state, n_labelled]
+        return np.sort(np.random.default_rng(seed).choice(candidates, n, replace=False))
+
     def description(self) -> dict[str, Any]:
         """Every component with its full parameters, as JSON-ready data."""
-        parts = {
+        parts: dict[str, FeatureExtractor | Classifier | Balancer | Querier] = {
             "feature_extractor": self.build_features(),
             "classifier": self.build_classifier(),
             "balancer": self.build_balancer(),
@@ -171,11 +176,6 @@ class RankingModel(BaseEstimator):
             **{role: {"name": part.name, "params": _jsonable(part.get_params())} for role, part in parts.items()},
             "retrain_growth": self.retrain_growth,
             "pseudo_negatives": self.pseudo_negatives,
-            "pseudo_fill": self.pseudo_fill,
-            "pseudo_pool": self.pseudo_pool,
-            "pseudo_taper": self.pseudo_taper,
-            "pseudo_taper_basis": self.pseudo_taper_basis,
-            "pseudo_weight": self.pseudo_weight,
             "random_state": self.random_state,
         }
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from slrflow.errors import ModelError
 from slrflow.ranking.features import record_text
-from slrflow.ranking.model import RankingModel
+from slrflow.ranking.model import FORMER_IDENTITIES, RankingModel
 
 __all__ = ["ScreeningSession"]
 
@@ -147,8 +147,10 @@ class ScreeningSession:
 
     def describe(self) -> dict[str, Any]:
         """The model card: which model, with which parameters, trained on what, in which mode."""
+        identity = self.model.identity()
         return {
-            "model": self.model.identity(),
+            "model": identity,
+            "same_rankings_as": [FORMER_IDENTITIES[identity]] if identity in FORMER_IDENTITIES else [],
             "mode": self.mode,
             "components": self.model.description(),
             "seed": self.model.random_state,
@@ -176,26 +178,16 @@ class ScreeningSession:
             return
         rows = np.flatnonzero(labelled)
         y = self.labels[rows].astype(int)
-        unlabelled = np.flatnonzero(~labelled)
-        n_pseudo = self.model.pseudo_negatives
-        if self.model.pseudo_fill:  # only top the labelled excludes up to pseudo_negatives
-            n_pseudo -= int((y == 0).sum())
-        if self.model.pseudo_taper > 0:  # fewer presumed excludes the more includes there evidently are
-            basis = len(self.labels) if self.model.pseudo_taper_basis == "records" else len(y)
-            rate = float((y == 1).sum()) / basis
-            n_pseudo = round(n_pseudo * max(0.0, 1.0 - rate / self.model.pseudo_taper))
-        n_pseudo = max(0, min(n_pseudo, len(unlabelled)))
-        if n_pseudo and self.model.pseudo_pool < 1:  # draw only from the lowest-scored part of the unlabelled
-            keep = max(n_pseudo, int(np.ceil(self.model.pseudo_pool * len(unlabelled))))
-            unlabelled = np.sort(unlabelled[np.lexsort((unlabelled, self.scores[unlabelled]))][:keep])
+        pseudo, pseudo_weight = self.model.presumed_excludes(
+            np.flatnonzero(~labelled), y, self.scores, len(self.labels)
+        )
+        n_pseudo = len(pseudo)
         if n_pseudo:
-            seed = [0 if self.model.random_state is None else self.model.random_state, len(rows)]
-            pseudo = np.sort(np.random.default_rng(seed).choice(unlabelled, n_pseudo, replace=False))
             rows = np.concatenate([rows, pseudo])
             y = np.concatenate([y, np.zeros(n_pseudo, dtype=int)])
         weight = self._balancer.sample_weight(y)
-        if n_pseudo and self.model.pseudo_weight != 1:
-            weight[-n_pseudo:] *= self.model.pseudo_weight
+        if n_pseudo and pseudo_weight != 1:
+            weight[-n_pseudo:] *= pseudo_weight
         self._classifier.fit(self.features[rows], y, sample_weight=weight)
         self.scores = np.asarray(self._classifier.scores(self.features), dtype=float)
         self._fitted = True

@@ -7,12 +7,52 @@ and answers with the known label, until every included record has been screened 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from slrflow.errors import ModelError
+from slrflow.errors import InputFileError, ModelError
+from slrflow.ranking.features import record_text
 from slrflow.ranking.model import RankingModel
 from slrflow.ranking.session import ScreeningSession
 
-__all__ = ["simulate"]
+__all__ = ["DATASET_COLUMNS", "LabelledDataset", "read_labelled", "simulate"]
+
+# The columns `slrflow simulate` needs (ARCHITECTURE.md); others are ignored.
+DATASET_COLUMNS = ("record_id", "title", "abstract", "label_included")
+
+
+@dataclass(frozen=True)
+class LabelledDataset:
+    record_ids: list[str]
+    texts: list[str]
+    labels: list[int]
+
+
+def read_labelled(path: str | Path) -> LabelledDataset:
+    """A labelled dataset (DATASET_COLUMNS); InputFileError with file and line for anything malformed."""
+    from slrflow.tables import read_table
+
+    try:
+        rows = read_table(path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputFileError(f"cannot read the dataset: {error}", path=path) from None
+    if not rows:
+        raise InputFileError("the dataset has no records", path=path)
+    missing = [column for column in DATASET_COLUMNS if column not in rows[0]]
+    if missing:
+        raise InputFileError(f"missing column(s) {', '.join(missing)}; need {', '.join(DATASET_COLUMNS)}", path=path)
+    labels = []
+    for line, row in enumerate(rows, start=2):
+        value = (row["label_included"] or "").strip()
+        if value not in ("0", "1"):
+            raise InputFileError(f"label_included must be 0 or 1, not {value!r}", path=path, line=line)
+        labels.append(int(value))
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        if not row["record_id"] or row["record_id"] in seen:
+            raise InputFileError(f"record_id {row['record_id']!r} is empty or repeated", path=path, line=line)
+        seen.add(row["record_id"])
+    return LabelledDataset([row["record_id"] for row in rows], [record_text(row) for row in rows], labels)
 
 
 def simulate(

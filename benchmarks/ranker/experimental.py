@@ -1,0 +1,154 @@
+"""Ranking options measured by tune.py and not kept, registered only when the benchmark imports this module.
+
+None of them is reachable from a review's config: the package's RankingModel is the chosen model only. Each was
+measured on the tuning half (README "Ranking", tune.csv) and rejected:
+
+    ExperimentalRankingModel  the pseudo-negative draw varied: pseudo_fill, pseudo_pool, pseudo_taper (with
+                              pseudo_taper_basis), pseudo_weight; with none of them set it is RankingModel
+    balanced_power            Balanced with the ratio adapted to the labelled balance (`power`)
+    tfidf_title               TF-IDF with the title's vector added (`title_weight`)
+
+(tune.py registers its other candidates, which need optional packages, itself.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import norm as sparse_norm
+
+from slrflow.errors import ModelError
+from slrflow.ranking.balancers import BALANCERS, Balanced
+from slrflow.ranking.features import FEATURE_EXTRACTORS, Tfidf
+from slrflow.ranking.model import DEFAULT_MODEL, RankingModel
+
+__all__ = ["BalancedPower", "ExperimentalRankingModel", "TfidfTitle"]
+
+
+class ExperimentalRankingModel(RankingModel):
+    """RankingModel with the rejected ways of drawing pseudo-negatives.
+
+    pseudo_fill: only as many are added as it takes to bring the labelled excludes up to pseudo_negatives, so
+    they fade out as real excludes come. pseudo_pool < 1 draws them only from that fraction of the unlabelled
+    records that currently score lowest. pseudo_taper > 0 scales their number by max(0, 1 - rate /
+    pseudo_taper), where rate is the include rate: with pseudo_taper_basis "records", the includes found so far
+    over all records; with "labelled", over the labelled records. pseudo_weight scales the sample weight of
+    each pseudo-negative (1: as much as a labelled exclude).
+    """
+
+    def __init__(
+        self,
+        feature_extractor: str = DEFAULT_MODEL["feature_extractor"],
+        feature_params: Mapping[str, Any] | None = None,
+        classifier: str = DEFAULT_MODEL["classifier"],
+        classifier_params: Mapping[str, Any] | None = None,
+        balancer: str = DEFAULT_MODEL["balancer"],
+        balancer_params: Mapping[str, Any] | None = None,
+        querier: str = DEFAULT_MODEL["querier"],
+        querier_params: Mapping[str, Any] | None = None,
+        retrain_growth: float = DEFAULT_MODEL["retrain_growth"],
+        pseudo_negatives: int = DEFAULT_MODEL["pseudo_negatives"],
+        pseudo_fill: bool = False,
+        pseudo_pool: float = 1.0,
+        pseudo_taper: float = 0.0,
+        pseudo_taper_basis: str = "records",
+        pseudo_weight: float = 1.0,
+        random_state: int | None = None,
+    ) -> None:
+        super().__init__(
+            feature_extractor,
+            feature_params,
+            classifier,
+            classifier_params,
+            balancer,
+            balancer_params,
+            querier,
+            querier_params,
+            retrain_growth,
+            pseudo_negatives,
+            random_state,
+        )
+        self.pseudo_fill = pseudo_fill
+        self.pseudo_pool = pseudo_pool
+        self.pseudo_taper = pseudo_taper
+        self.pseudo_taper_basis = pseudo_taper_basis
+        self.pseudo_weight = pseudo_weight
+
+    def check(self) -> ExperimentalRankingModel:
+        if not 0 < self.pseudo_pool <= 1:
+            raise ModelError(f"pseudo_pool must be in (0, 1], not {self.pseudo_pool!r}")
+        if not 0 <= self.pseudo_taper <= 1:
+            raise ModelError(f"pseudo_taper must be in [0, 1], not {self.pseudo_taper!r}")
+        if self.pseudo_taper_basis not in ("records", "labelled"):
+            raise ModelError(f"pseudo_taper_basis must be 'records' or 'labelled', not {self.pseudo_taper_basis!r}")
+        if not self.pseudo_weight > 0:
+            raise ModelError(f"pseudo_weight must be > 0, not {self.pseudo_weight!r}")
+        super().check()
+        return self
+
+    def presumed_excludes(
+        self, unlabelled: np.ndarray, y: np.ndarray, scores: np.ndarray, n_records: int
+    ) -> tuple[np.ndarray, float]:
+        n_pseudo = self.pseudo_negatives
+        if self.pseudo_fill:  # only top the labelled excludes up to pseudo_negatives
+            n_pseudo -= int((y == 0).sum())
+        if self.pseudo_taper > 0:  # fewer presumed excludes the more includes there evidently are
+            basis = n_records if self.pseudo_taper_basis == "records" else len(y)
+            rate = float((y == 1).sum()) / basis
+            n_pseudo = round(n_pseudo * max(0.0, 1.0 - rate / self.pseudo_taper))
+        n_pseudo = max(0, min(n_pseudo, len(unlabelled)))
+        if n_pseudo and self.pseudo_pool < 1:  # draw only from the lowest-scored part of the unlabelled
+            keep = max(n_pseudo, int(np.ceil(self.pseudo_pool * len(unlabelled))))
+            unlabelled = np.sort(unlabelled[np.lexsort((unlabelled, scores[unlabelled]))][:keep])
+        return self.draw(unlabelled, n_pseudo, len(y)), self.pseudo_weight
+
+    def description(self) -> dict[str, Any]:
+        described = super().description()
+        for name in ("pseudo_fill", "pseudo_pool", "pseudo_taper", "pseudo_taper_basis", "pseudo_weight"):
+            described[name] = getattr(self, name)
+        return described
+
+
+@BALANCERS.register
+class BalancedPower(Balanced):
+    """Balanced with power != 1: the ratio becomes ratio * (n_excluded / n_included) ** (power - 1), so power > 1
+    weighs the includes up more the rarer they are among the labelled records, power < 1 less."""
+
+    name = "balanced_power"
+
+    def __init__(self, ratio: float = 10.0, power: float = 1.0) -> None:
+        super().__init__(ratio)
+        self.power = power
+
+    def _ratio(self, n_pos: int, n_neg: int) -> float:
+        return self.ratio * (n_neg / n_pos) ** (self.power - 1.0)
+
+
+@FEATURE_EXTRACTORS.register
+class TfidfTitle(Tfidf):
+    """The default TF-IDF plus `title_weight` times the first line's vector (the title: `record_text` puts it
+    first), each row scaled back to unit length, so title words count more than abstract words."""
+
+    name = "tfidf_title"
+
+    def __init__(self, title_weight: float = 0.5) -> None:
+        super().__init__()
+        self.title_weight = title_weight
+
+    def transform(self, texts):
+        return self._with_titles(super().transform(texts), texts)
+
+    def fit_transform(self, texts):
+        return self._with_titles(super().fit_transform(texts), texts)
+
+    def _with_titles(self, matrix: sp.csr_matrix, texts) -> sp.csr_matrix:
+        if not self.title_weight or self.vectorizer_ is None:
+            return matrix
+        titles = self.vectorizer_.transform([text.split("\n", 1)[0] for text in texts])
+        matrix = matrix + self.title_weight * titles
+        norms = sparse_norm(matrix, axis=1)
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
