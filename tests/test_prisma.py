@@ -24,7 +24,7 @@ from slrflow.prisma import (
     read_inputs,
     results_paths,
 )
-from slrflow.prisma.package import template_boxtext
+from slrflow.prisma.package import template_boxtext, template_cells
 from slrflow.prisma.template import COLUMNS, prisma_csv_rows, write_prisma_csv
 
 PRISMA = Path(__file__).parent / "fixtures" / "prisma"
@@ -272,6 +272,7 @@ TEMPLATE_NODES = [
     "records_excluded", "dbr_sought_reports", "dbr_notretrieved_reports", "other_sought_reports",
     "other_notretrieved_reports", "dbr_assessed", "dbr_excluded", "other_assessed", "other_excluded",
     "new_studies", "new_reports", "total_studies", "total_reports", "identification", "screening", "included",
+    "total_studies_ma", "total_reports_ma",
 ]  # fmt: skip
 PAIRS = re.compile(r"^[^,;]+, \d+(; [^,;]+, \d+)*$")
 
@@ -279,7 +280,7 @@ PAIRS = re.compile(r"^[^,;]+, \d+(; [^,;]+, \d+)*$")
 def test_prisma_csv_follows_the_r_package_template(tmp_path: Path) -> None:
     counts = result("full").counts
     path = tmp_path / "PRISMA.csv"
-    write_prisma_csv(path, counts.template_values(), template_boxtext(counts))
+    write_prisma_csv(path, template_cells(counts), template_boxtext(counts))
     with open(path, encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
     assert header == ["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"] == list(COLUMNS)
@@ -294,11 +295,10 @@ def test_prisma_csv_follows_the_r_package_template(tmp_path: Path) -> None:
         assert PAIRS.match(cells[node]["n"]), cells[node]["n"]
     for node in ("database_results", "duplicates", "records_screened", "records_excluded", "new_studies"):
         assert cells[node]["n"] == str(getattr(counts, node))
-    assert cells["records_excluded"]["boxtext"].startswith(
-        "Records excluded (by a human, n = 4; by the stopping rule, n = 2)"
-    )
-    assert "Awaiting screening, not excluded: n = 1" in cells["records_excluded"]["boxtext"]
-    assert cells["dbr_sought_reports"]["boxtext"] == "Reports sought for retrieval"
+    assert cells["records_excluded"]["boxtext"] == "Records excluded\n(4 by a human, 2 by the stopping rule)"
+    assert cells["records_screened"]["boxtext"] == "Records screened (1 more awaiting screening)"
+    assert cells["dbr_sought_reports"]["boxtext"] == "Reports sought for retrieval\n(1 awaiting retrieval)"
+    assert cells["dbr_assessed"]["boxtext"] == "Reports assessed for eligibility\n(2 more awaiting a decision)"
     assert cells["identification"]["n"] == "0"
 
 
@@ -311,9 +311,10 @@ def test_prisma_csv_without_exclusions_or_registers_writes_zero() -> None:
         prisma_csv_rows({"records_awaiting": 3})
 
 
-def test_pairs_format_round_trips_and_strips_separators() -> None:
+def test_pairs_format_round_trips_and_keeps_separators_out_of_labels() -> None:
+    # the R package splits at ';' and ends a label at its first ',': both are written as look-alikes
     assert format_pairs([("wrong population", 2), ("no comparator; adults, older", 1)]) == (
-        "wrong population, 2; no comparator - adults - older, 1"
+        "wrong population, 2; no comparator\u037e adults\u201a older, 1"
     )
     assert parse_pairs("wrong population, 2; wrong outcome, 10") == [("wrong population", 2), ("wrong outcome", 10)]
     assert format_pairs([]) == "0" and parse_pairs("0") == []
@@ -395,6 +396,8 @@ def test_review_without_full_text_stage_yet(tmp_path: Path) -> None:
         (results / path).unlink()
     shutil.rmtree(results / "fulltext" / "pdf")
     c = result("simple", results=results).counts
-    assert c.dbr_notretrieved_reports == c.dbr_sought_reports == 10
-    assert c.dbr_assessed == c.new_studies == 0
+    # nothing was sought and failed: every report sent to full text awaits retrieval
+    assert c.dbr_notretrieved_reports == 0
+    assert c.dbr_awaiting_retrieval == c.dbr_awaiting == c.dbr_sought_reports == 10
+    assert c.dbr_assessed == c.new_studies == c.new_reports == 0
     check_arithmetic(c)

@@ -171,10 +171,21 @@ def fit_list_label(label: str, n: int) -> str:
     return text.rstrip() + ELLIPSIS
 
 
-def _noted(title: str, note: str) -> str:
-    """A box title with a note in brackets: on one line when it fits the box, else on the next line."""
-    one_line = f"{title} ({note})"
-    return one_line if text_width_pt(one_line) <= FIT_PT else f"{title}\n({note})"
+def _noted(title: str, *parts: str) -> str:
+    """A box title with a note in brackets: on one line when it fits the box, else on the lines after it, broken
+    between the note's parts (each kept whole)."""
+    note = " ".join(parts)
+    if text_width_pt(f"{title} ({note})") <= FIT_PT:
+        return f"{title} ({note})"
+    pieces = [f"({parts[0]}", *parts[1:-1], f"{parts[-1]})"] if len(parts) > 1 else [f"({note})"]
+    lines = [title, ""]
+    for piece in pieces:
+        trial = f"{lines[-1]} {piece}".strip()
+        if lines[-1] and text_width_pt(trial) > FIT_PT:
+            lines.append(piece)
+        else:
+            lines[-1] = trial
+    return "\n".join(lines)
 
 
 def template_boxtext(counts: PrismaCounts) -> dict[str, str]:
@@ -187,7 +198,8 @@ def template_boxtext(counts: PrismaCounts) -> dict[str, str]:
     if c.stopping_applied or c.records_excluded_stopping:
         boxtext["records_excluded"] = _noted(
             "Records excluded",
-            f"{c.records_excluded_human:,} by a human, {c.records_excluded_stopping:,} by the stopping rule",
+            f"{c.records_excluded_human:,} by a human,",
+            f"{c.records_excluded_stopping:,} by the stopping rule",
         )
     for column in ("dbr", "other"):
         retrieval, decision = getattr(c, f"{column}_awaiting_retrieval"), getattr(c, f"{column}_awaiting_decision")
