@@ -29,7 +29,7 @@ CHECK = SHARED / "r" / "prisma2020_check.R"
 
 HOSTILE = PrismaCounts(
     database_results=1_234_567 + 12,
-    database_specific_results=(("Women's Studies International; Wiley, \"Online\" \\ @@x", 1_234_567), ("X", 12)),
+    database_specific_results=(('Women\'s Studies International; Wiley, "Online" \\ @@x', 1_234_567), ("X", 12)),
     register_results=3,
     register_specific_results=(("ClinicalTrials.gov", 3),),
     duplicates=1000,
@@ -194,6 +194,19 @@ def _n(value: str) -> str:
     return f"(n = {int(value):,})" if value.isdigit() else f"(n = {value})"
 
 
+REMOVED = ("duplicates", "excluded_automatic", "excluded_other")
+UNWRAPPED = (
+    "records_screened",
+    "records_excluded",
+    "dbr_sought_reports",
+    "dbr_notretrieved_reports",
+    "dbr_assessed",
+    "other_sought_reports",
+    "other_notretrieved_reports",
+    "other_assessed",
+)
+
+
 def _drawn_lines(csv_path: Path) -> dict[str, list[str]]:
     """Every line PRISMA_flowdiagram (R/PRISMA_flowdiagram.R, 1.1.4) could draw in each box, from the CSV alone.
 
@@ -223,20 +236,29 @@ def _drawn_lines(csv_path: Path) -> dict[str, list[str]]:
             *items("database_specific_results"),
             f"{text('register_results')} {n('register_results')}",
         ],
-        "duplicates": ["Records removed before screening:"]
-        + [line for node in ("duplicates", "excluded_automatic", "excluded_other") for line in wrapped(
-            f"{text(node)} {n(node)}", 42)],
-        "new_studies": wrapped(text("new_studies"), 40) + [n("new_studies")] + wrapped(text("new_reports"), 40)
-        + [n("new_reports")],
-        "total_studies": wrapped(f"{text('total_studies')} {n('total_studies')}", 33)
-        + wrapped(f"{text('total_reports')} {n('total_reports')}", 33),
-        "previous_studies": wrapped(f"{text('previous_studies')} {n('previous_studies')}", 40)
-        + wrapped(text("previous_reports"), 40) + [n("previous_reports")],
-    }  # fmt: skip
+        "duplicates": [
+            "Records removed before screening:",
+            *(line for node in REMOVED for line in wrapped(f"{text(node)} {n(node)}", 42)),
+        ],
+        "new_studies": [
+            *wrapped(text("new_studies"), 40),
+            n("new_studies"),
+            *wrapped(text("new_reports"), 40),
+            n("new_reports"),
+        ],
+        "total_studies": [
+            *wrapped(f"{text('total_studies')} {n('total_studies')}", 33),
+            *wrapped(f"{text('total_reports')} {n('total_reports')}", 33),
+        ],
+        "previous_studies": [
+            *wrapped(f"{text('previous_studies')} {n('previous_studies')}", 40),
+            *wrapped(text("previous_reports"), 40),
+            n("previous_reports"),
+        ],
+    }
     if rows["register_specific_results"]["n"] != "Register 1, xxx; Register 2, xxx; Register 3, xxx":
         boxes["database_results"] += items("register_specific_results")
-    for node in ("records_screened", "records_excluded", "dbr_sought_reports", "dbr_notretrieved_reports",
-                 "dbr_assessed", "other_sought_reports", "other_notretrieved_reports", "other_assessed"):  # fmt: skip
+    for node in UNWRAPPED:
         boxes[node] = [*text(node).split("\n"), n(node)]  # not wrapped by the package
     for node in ("dbr_excluded", "other_excluded"):
         boxes[node] = [f"{text(node)}:", *items(node)]
@@ -373,4 +395,3 @@ def test_the_r_package_draws_the_example_review_whole(example_reviews, name: str
     result = _r_check(example_reviews[name] / "results" / "prisma" / "PRISMA.csv", tmp_path)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "PRISMA2020 1.1.4: loads, 0 overflowing boxes"
-
