@@ -107,3 +107,11 @@ def test_every_count_key_is_a_field_of_prisma_counts() -> None:
     assert keys - names == {B.OTHER_SCREENING_EXCLUDED}  # a box of records_by_box.csv, not a count
     for column in B.COLUMN_KEYS.values():
         assert set(column) - {column.excluded_box} <= names
+
+
+def test_a_report_without_pdf_is_not_retrieved_once_retrieval_is_complete(tmp_path: Path) -> None:
+    results = _early(tmp_path, 10, full_text=False)
+    open_ = _counts(results, stopping={"apply": False})
+    closed = _counts(results, stopping={"apply": False}, fulltext={"retrieval_complete": True})
+    assert closed.dbr_notretrieved_reports == open_.dbr_awaiting_retrieval > 0
+    assert closed.dbr_awaiting_retrieval == 0

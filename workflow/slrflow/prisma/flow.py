@@ -11,7 +11,8 @@ still pending is counted apart, never hidden and never called excluded or not re
   stop, otherwise it awaits screening, as do unresolved conflicts: screened = excluded + sought.
 - retrieval: a sought report with a full-text decision, or a matched PDF a person can read (status `ok` or
   `no_text`, a scan), is retrieved; one whose matched PDFs all failed (`encrypted`, `unreadable`) is not
-  retrieved; one with no PDF yet is awaiting retrieval.
+  retrieved; one with no PDF yet is awaiting retrieval, until config `fulltext.retrieval_complete` says the
+  search for full texts is over: then it is not retrieved.
 - eligibility: a retrieved report with a settled full-text decision is assessed (included, or excluded with its
   reason); pending, maybe and conflict await a full-text decision.
 - inclusion: included reports count as reports; the studies they belong to (results/dedup/studies.csv) as
@@ -94,7 +95,8 @@ def count_prisma(inputs: PrismaInputs, config: Mapping[str, Any]) -> PrismaResul
     reports = _identification(inputs, sources, tally)
     sought = _screening(inputs, reports, stop, tally)
     full_text = tables.statuses(inputs, "full_text", reports.rows)
-    retrieved = _retrieval(inputs, reports, sought, full_text, tally)
+    closed = bool((config.get("fulltext") or {}).get("retrieval_complete", False))
+    retrieved = _retrieval(inputs, reports, sought, full_text, closed, tally)
     included, excluded = _eligibility(reports, retrieved, full_text, tally)
     studies = _inclusion(reports, included, tally)
     return PrismaResult(_counts(config, sources, tally, reports, excluded, studies, stop), tally.members)
@@ -175,9 +177,11 @@ def _retrieval(
     reports: _Reports,
     sought: dict[str, list[str]],
     full_text: Mapping[str, tuple[str, str]],
+    closed: bool,
     tally: _Tally,
 ) -> dict[str, list[str]]:
-    """Reports sought for retrieval; returns each column's retrieved reports."""
+    """Reports sought for retrieval; returns each column's retrieved reports. `closed`: the search for full texts
+    is over (config `fulltext.retrieval_complete`), so a report with no PDF yet is not retrieved."""
     sent = {report_id for ids in sought.values() for report_id in ids}
     stray = sorted(set(full_text) - sent)
     if stray:
@@ -196,8 +200,10 @@ def _retrieval(
             decided = full_text.get(report_id, ("pending", ""))[0] != "pending"
             if decided or statuses & RETRIEVED_PDF_STATUSES:
                 retrieved[column].append(report_id)
-            elif statuses and statuses <= FAILED_PDF_STATUSES:
-                why = "; ".join(f"PDF {pdf}: {status}" for pdf, status in pdfs[report_id])
+            elif (statuses and statuses <= FAILED_PDF_STATUSES) or (closed and not statuses):
+                why = "; ".join(f"PDF {pdf}: {status}" for pdf, status in pdfs.get(report_id, [])) or (
+                    "no PDF found before retrieval was closed"
+                )
                 tally.add(keys.notretrieved, reports.member(keys.notretrieved, report_id, why))
             else:
                 why = (
