@@ -1,18 +1,17 @@
-def optional_study_links(wildcards):
-    """results/dedup/studies.csv (reports linked into studies) when the dedup rule writes it or it exists; else no
-    input, and every report counts as a study of its own."""
-    path = "results/dedup/studies.csv"
-    written = path in {str(output) for output in rules.deduplicate.output}
-    return path if written or Path(path).exists() else []
-
-
 rule prisma:
     input:
         config="config/config.yaml",
         records="results/import/records.csv",
         clusters="results/dedup/clusters.csv",
         dedup_records="results/dedup/records.csv",
-        study_links=optional_study_links,
+        # reports linked into studies (results/dedup/studies.csv): an input when the dedup rule writes it or it
+        # exists; otherwise none, and every report counts as a study of its own
+        study_links=lambda wildcards: [
+            path
+            for path in ["results/dedup/studies.csv"]
+            if path in {str(output) for output in rules.deduplicate.output}
+            or Path(path).exists()
+        ],
         title_abstract="results/screening/title_abstract.csv",
         full_text="results/screening/full_text.csv",
         stopping="results/screening/stopping.json",
