@@ -159,8 +159,8 @@ def _rounded(ax, x: float, y: float, w: float, h: float, colour: str) -> None:
     )
 
 
-def _arrow(ax, points: Sequence[tuple[float, float]]) -> None:
-    """A line through `points` with an arrowhead at the last one."""
+def _arrow(ax, points: Sequence[tuple[float, float]], *, dashed: bool = False) -> None:
+    """A line through `points` with an arrowhead at the last one; dashed towards what is still pending."""
     from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path as MplPath
 
@@ -171,6 +171,7 @@ def _arrow(ax, points: Sequence[tuple[float, float]]) -> None:
             arrowstyle="-|>,head_length=5,head_width=2.6",
             color=INK,
             linewidth=0.9,
+            linestyle=(0, (4, 2)) if dashed else "solid",
             shrinkA=0,
             shrinkB=0,
             zorder=2,
@@ -186,7 +187,7 @@ def _arrows(ax, counts: PrismaCounts, cells: dict[tuple[str, str], list[Box]]) -
         _arrow(ax, [(a.x + a.w / 2, a.y), (b.x + b.w / 2, b.top)])
 
     def across(a: Box, b: Box) -> None:
-        _arrow(ax, [(a.right, b.cy), (b.x, b.cy)])
+        _arrow(ax, [(a.right, b.cy), (b.x, b.cy)], dashed=b.dashed)
 
     chain = ["id", "screened", "sought", "assessed", "included"]
     for upper, lower in pairwise(chain):
