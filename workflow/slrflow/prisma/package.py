@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
 from pathlib import Path
 
 from slrflow.prisma.counts import PrismaCounts
@@ -225,8 +224,3 @@ def template_cells(counts: PrismaCounts) -> dict[str, int | str | list[tuple[str
     if not counts.other_methods:
         cells.update(dict.fromkeys(OTHER_METHOD_NODES, "NA"))
     return cells
-
-
-def too_wide(lines: Iterable[str], limit: float = FIT_PT) -> list[tuple[str, float]]:
-    """The lines wider than `limit` at the app's font size, with their widths."""
-    return [(line, text_width_pt(line)) for line in lines if text_width_pt(line) > limit]

@@ -20,7 +20,6 @@ from slrflow.tables import write_table
 __all__ = [
     "COLUMNS",
     "DATA_NODES",
-    "LIST_NODES",
     "TEMPLATE",
     "format_pairs",
     "parse_pairs",
@@ -113,10 +112,6 @@ TEMPLATE: tuple[tuple[str, ...], ...] = (
 )
 # fmt: on
 
-# Nodes whose `n` holds "Label, n; Label, n" pairs rather than one number.
-LIST_NODES: frozenset[str] = frozenset(
-    {"database_specific_results", "register_specific_results", "dbr_excluded", "other_excluded"}
-)
 # Rows that carry a count slrflow makes (the phase labels and title boxes reuse `data` for their name but count
 # nothing; slrflow does no meta-analysis, so the two meta-analysis rows keep the template's 0, which the app
 # reads as "no meta-analysis box").
