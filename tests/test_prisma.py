@@ -24,7 +24,7 @@ from slrflow.prisma import (
     read_inputs,
     results_paths,
 )
-from slrflow.prisma.outputs import template_boxtext
+from slrflow.prisma.package import template_boxtext, template_cells
 from slrflow.prisma.template import COLUMNS, prisma_csv_rows, write_prisma_csv
 
 PRISMA = Path(__file__).parent / "fixtures" / "prisma"
@@ -64,18 +64,17 @@ def expected_counts(name: str, *, stop: bool) -> dict[str, int]:
     other_clusters -= dbr_clusters
     ta = {r["record_id"]: r["status"] for r in rows(base / "screening" / "title_abstract.csv")}
     ft = {r["record_id"]: (r["status"], r["reason"]) for r in rows(base / "screening" / "full_text.csv")}
-    pdf_ok = set()
+    pdf_statuses: dict[str, set[str]] = {}
     for m in rows(base / "fulltext" / "matches.csv"):
         status_file = base / "fulltext" / "pdf" / f"{Path(m['pdf']).stem}.json"
-        if m["record_id"] and m["pdf"] and json.loads(status_file.read_text())["status"] == "ok":
-            pdf_ok.add(m["record_id"])
+        if m["record_id"] and m["pdf"]:
+            pdf_statuses.setdefault(m["record_id"], set()).add(json.loads(status_file.read_text())["status"])
     out: dict[str, int] = Counter()
     out["database_results"] = sum(r["database"] in DBR - REGISTERS for r in imports)
     out["register_results"] = sum(r["database"] in REGISTERS for r in imports)
     out["citations_results"] = sum(OTHER.get(r["database"]) == "citations" for r in imports)
     out["website_results"] = sum(OTHER.get(r["database"]) == "websites" for r in imports)
     out["duplicates"] = out["database_results"] + out["register_results"] - len(dbr_clusters)
-    out["records_screened"] = len(dbr_clusters)
     for column, clusters in (("dbr", dbr_clusters), ("other", other_clusters)):
         for cluster in clusters:
             status = ta[cluster]
@@ -83,19 +82,24 @@ def expected_counts(name: str, *, stop: bool) -> dict[str, int]:
                 out[f"{column}_ta_excluded"] += 1
             elif status in {"pending", "conflict"}:
                 out[f"{column}_ta_awaiting"] += 1
+                continue  # not screened: awaiting screening is counted apart
             else:
                 out[f"{column}_sought_reports"] += 1
                 ft_status, _ = ft.get(cluster, ("pending", ""))
-                if ft_status == "pending" and cluster not in pdf_ok:
-                    out[f"{column}_notretrieved_reports"] += 1
-                    continue
-                out[f"{column}_assessed"] += 1
-                if ft_status == "include":
+                pdfs = pdf_statuses.get(cluster, set())
+                if ft_status == "pending" and not pdfs & {"ok", "no_text"}:
+                    # a PDF that cannot be opened is a failed retrieval; no PDF yet is a retrieval still pending
+                    out[f"{column}_notretrieved_reports" if pdfs else f"{column}_awaiting_retrieval"] += 1
+                elif ft_status == "include":
+                    out[f"{column}_assessed"] += 1
                     out["new_studies"] += 1
                 elif ft_status == "exclude":
+                    out[f"{column}_assessed"] += 1
                     out[f"{column}_excluded_total"] += 1
                 else:
-                    out[f"{column}_awaiting"] += 1
+                    out[f"{column}_awaiting_decision"] += 1
+            if column == "dbr":
+                out["records_screened"] += 1
     return out
 
 
@@ -113,11 +117,13 @@ def test_counts_match_an_independent_count_of_the_fixture_tables(name: str, stop
         "dbr_sought_reports",
         "dbr_notretrieved_reports",
         "dbr_assessed",
-        "dbr_awaiting",
+        "dbr_awaiting_retrieval",
+        "dbr_awaiting_decision",
         "other_sought_reports",
         "other_notretrieved_reports",
         "other_assessed",
-        "other_awaiting",
+        "other_awaiting_retrieval",
+        "other_awaiting_decision",
         "new_studies",
     ):
         assert getattr(counts, key) == want[key], key
@@ -132,16 +138,19 @@ def test_full_fixture_numbers() -> None:
     c = result("full").counts
     assert c.database_specific_results == (("MEDLINE", 11), ("Embase", 8), ("Scopus", 7))
     assert c.register_specific_results == (("ClinicalTrials.gov", 2),)
-    assert (c.database_results, c.register_results, c.duplicates, c.records_screened) == (26, 2, 9, 19)
+    # 19 reports after deduplication; one (a conflict between reviewers) is not screened yet.
+    assert (c.database_results, c.register_results, c.duplicates, c.records_screened) == (26, 2, 9, 18)
     # Wilson 2023 and Keller 2022 are pending; the rule has stopped screening, and config applies it.
     assert (c.records_excluded_human, c.records_excluded_stopping, c.records_excluded) == (4, 2, 6)
     assert (c.records_awaiting_unscreened, c.records_awaiting_conflict) == (0, 1)
-    # Nguyen has no PDF, Forder's PDF is encrypted: not retrieved; Rossi (PDF ok, pending) and Tanaka (conflict)
-    # are assessed and awaiting a decision.
-    assert (c.dbr_sought_reports, c.dbr_notretrieved_reports, c.dbr_assessed, c.dbr_awaiting) == (12, 2, 10, 2)
+    # Forder's PDF is encrypted: not retrieved. Nguyen has no PDF yet: awaiting retrieval, not "not retrieved".
+    # Rossi (PDF ok, pending) and Tanaka (conflict) are retrieved and awaiting a decision, not assessed yet.
+    assert (c.dbr_sought_reports, c.dbr_notretrieved_reports, c.dbr_assessed) == (12, 1, 8)
+    assert (c.dbr_awaiting_retrieval, c.dbr_awaiting_decision, c.dbr_awaiting) == (1, 2, 3)
     assert c.dbr_excluded == (("wrong population", 2), ("wrong outcome", 1), ("wrong study design", 2))
     # Murphy 2014 was found by citation searching and in MEDLINE: it flows down the left column.
-    assert (c.other_duplicates, c.other_sought_reports, c.other_notretrieved_reports) == (2, 3, 1)
+    assert (c.other_duplicates, c.other_sought_reports, c.other_notretrieved_reports) == (2, 3, 0)
+    assert (c.other_awaiting_retrieval, c.other_assessed) == (1, 2)
     assert c.other_excluded == (("wrong outcome", 1),)
     assert (c.new_studies, c.new_reports, c.total_studies) == (4, 4, 4)
     assert c.other_methods and not c.previous_review
@@ -152,9 +161,8 @@ def test_pending_records_await_screening_unless_the_stopping_rule_is_applied(tmp
     assert not_applied.records_excluded_stopping == 0
     assert (not_applied.records_awaiting_unscreened, not_applied.records_awaiting) == (2, 3)
     assert not_applied.other_screening_awaiting == 1
-    assert not_applied.records_screened - not_applied.records_excluded - not_applied.records_awaiting == (
-        not_applied.dbr_sought_reports
-    )
+    assert not_applied.records_screened - not_applied.records_excluded == not_applied.dbr_sought_reports
+    assert not_applied.records_screened + not_applied.records_awaiting == 19  # every report after deduplication
     check_arithmetic(not_applied)
 
     results = tmp_path / "results"
@@ -195,7 +203,9 @@ def test_records_by_box_list_exactly_the_records_counted() -> None:
         "other_sought_reports",
         "other_notretrieved_reports",
         "other_assessed",
+        "other_awaiting",
         "new_studies",
+        "new_reports",
     ):
         assert by_box[box] == getattr(c, box), box
     assert by_box["dbr_excluded"] == c.dbr_excluded_total
@@ -205,7 +215,13 @@ def test_records_by_box_list_exactly_the_records_counted() -> None:
     assert len(stopped) == c.records_excluded_stopping
     assert {m.database for m in res.box("database_results")} == {"MEDLINE", "Embase", "Scopus"}
     not_retrieved = {m.reason for m in res.box("dbr_notretrieved_reports")}
-    assert not_retrieved == {"no PDF matched", "PDF forder2015.pdf: encrypted"}
+    assert not_retrieved == {"PDF forder2015.pdf: encrypted"}
+    awaiting = {m.reason for m in res.box("dbr_awaiting")}
+    assert awaiting == {
+        "awaiting retrieval: no PDF yet",
+        "awaiting a full-text decision: full text retrieved, not yet assessed",
+        "awaiting a full-text decision: reviewers disagree, not yet resolved",
+    }
     assert all(m.study_id for m in res.members)
 
 
@@ -223,9 +239,10 @@ def test_consistent_counts_pass_the_arithmetic() -> None:
 @pytest.mark.parametrize(
     ("delta", "boxes"),
     [
-        ({"records_screened": 1}, ["records_screened = 20", "database_results 26", "duplicates 9"]),
-        ({"duplicates": -2}, ["records_screened = 19", "duplicates 7"]),
-        ({"dbr_notretrieved_reports": 1}, ["dbr_assessed = 10", "dbr_notretrieved_reports 3"]),
+        ({"records_screened": 1}, ["records_screened = 19", "database_results 26", "duplicates 9"]),
+        ({"duplicates": -2}, ["records_screened = 18", "duplicates 7", "records_awaiting 1"]),
+        ({"dbr_notretrieved_reports": 1}, ["dbr_assessed = 8", "dbr_notretrieved_reports 2", "dbr_awaiting 3"]),
+        ({"new_reports": 1, "total_reports": 1}, ["new_reports = 5", "dbr_included_reports 3"]),
         ({"database_results": 1}, ["database_results = 27", "database_specific_results_sum 26"]),
         ({"new_studies": 1}, ["new_studies = 5"]),
         ({"records_excluded": 1}, ["records_excluded = 7", "records_excluded_stopping 2"]),
@@ -255,6 +272,7 @@ TEMPLATE_NODES = [
     "records_excluded", "dbr_sought_reports", "dbr_notretrieved_reports", "other_sought_reports",
     "other_notretrieved_reports", "dbr_assessed", "dbr_excluded", "other_assessed", "other_excluded",
     "new_studies", "new_reports", "total_studies", "total_reports", "identification", "screening", "included",
+    "total_studies_ma", "total_reports_ma",
 ]  # fmt: skip
 PAIRS = re.compile(r"^[^,;]+, \d+(; [^,;]+, \d+)*$")
 
@@ -262,7 +280,7 @@ PAIRS = re.compile(r"^[^,;]+, \d+(; [^,;]+, \d+)*$")
 def test_prisma_csv_follows_the_r_package_template(tmp_path: Path) -> None:
     counts = result("full").counts
     path = tmp_path / "PRISMA.csv"
-    write_prisma_csv(path, counts.template_values(), template_boxtext(counts))
+    write_prisma_csv(path, template_cells(counts), template_boxtext(counts))
     with open(path, encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
     assert header == ["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"] == list(COLUMNS)
@@ -277,11 +295,10 @@ def test_prisma_csv_follows_the_r_package_template(tmp_path: Path) -> None:
         assert PAIRS.match(cells[node]["n"]), cells[node]["n"]
     for node in ("database_results", "duplicates", "records_screened", "records_excluded", "new_studies"):
         assert cells[node]["n"] == str(getattr(counts, node))
-    assert cells["records_excluded"]["boxtext"].startswith(
-        "Records excluded (by a human, n = 4; by the stopping rule, n = 2)"
-    )
-    assert "Awaiting screening, not excluded: n = 1" in cells["records_excluded"]["boxtext"]
-    assert cells["dbr_sought_reports"]["boxtext"] == "Reports sought for retrieval"
+    assert cells["records_excluded"]["boxtext"] == "Records excluded\n(4 by a human, 2 by the stopping rule)"
+    assert cells["records_screened"]["boxtext"] == "Records screened (1 more awaiting screening)"
+    assert cells["dbr_sought_reports"]["boxtext"] == "Reports sought for retrieval\n(1 awaiting retrieval)"
+    assert cells["dbr_assessed"]["boxtext"] == "Reports assessed for eligibility\n(2 more awaiting a decision)"
     assert cells["identification"]["n"] == "0"
 
 
@@ -294,9 +311,10 @@ def test_prisma_csv_without_exclusions_or_registers_writes_zero() -> None:
         prisma_csv_rows({"records_awaiting": 3})
 
 
-def test_pairs_format_round_trips_and_strips_separators() -> None:
+def test_pairs_format_round_trips_and_keeps_separators_out_of_labels() -> None:
+    # the R package splits at ';' and ends a label at its first ',': both are written as look-alikes
     assert format_pairs([("wrong population", 2), ("no comparator; adults, older", 1)]) == (
-        "wrong population, 2; no comparator - adults - older, 1"
+        "wrong population, 2; no comparator\u037e adults\u201a older, 1"
     )
     assert parse_pairs("wrong population, 2; wrong outcome, 10") == [("wrong population", 2), ("wrong outcome", 10)]
     assert format_pairs([]) == "0" and parse_pairs("0") == []
@@ -378,6 +396,8 @@ def test_review_without_full_text_stage_yet(tmp_path: Path) -> None:
         (results / path).unlink()
     shutil.rmtree(results / "fulltext" / "pdf")
     c = result("simple", results=results).counts
-    assert c.dbr_notretrieved_reports == c.dbr_sought_reports == 10
-    assert c.dbr_assessed == c.new_studies == 0
+    # nothing was sought and failed: every report sent to full text awaits retrieval
+    assert c.dbr_notretrieved_reports == 0
+    assert c.dbr_awaiting_retrieval == c.dbr_awaiting == c.dbr_sought_reports == 10
+    assert c.dbr_assessed == c.new_studies == c.new_reports == 0
     check_arithmetic(c)

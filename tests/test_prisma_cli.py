@@ -45,7 +45,7 @@ def test_writes_every_output_from_named_inputs(tmp_path: Path, capsys) -> None:
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == OUTPUTS
     counts = json.loads((out / "counts.json").read_text(encoding="utf-8"))
-    assert counts["records_screened"] == 19 and counts["new_studies"] == 4
+    assert counts["records_screened"] == 18 and counts["records_awaiting"] == 1 and counts["new_studies"] == 4
     assert counts["dbr_excluded"] == [
         {"reason": "wrong population", "n": 2},
         {"reason": "wrong outcome", "n": 1},
@@ -56,6 +56,7 @@ def test_writes_every_output_from_named_inputs(tmp_path: Path, capsys) -> None:
     assert list(boxes[0]) == [
         "box",
         "record_id",
+        "report_id",
         "study_id",
         "database",
         "source_file",
@@ -64,7 +65,7 @@ def test_writes_every_output_from_named_inputs(tmp_path: Path, capsys) -> None:
         "title",
     ]
     assert sum(row["box"] == "duplicates" for row in boxes) == counts["duplicates"]
-    assert "19 screened" in capsys.readouterr().out
+    assert "18 screened" in capsys.readouterr().out
 
 
 def test_results_folder_defaults(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from slrflow.prisma import count_prisma, read_inputs, results_paths
-from slrflow.prisma.diagram import draw_flow_diagram, flow_boxes, layout_diagram
+from slrflow.prisma.diagram import draw_flow_diagram
+from slrflow.prisma.layout import flow_boxes, layout_diagram
 
 PRISMA = Path(__file__).parent / "fixtures" / "prisma"
 UPDATED = {"updated": {"previous_review": {"studies": 12, "reports": 15}}}
@@ -104,7 +105,7 @@ def test_box_texts_carry_the_stopping_rule_split_and_awaiting_records() -> None:
 
 @pytest.mark.parametrize("variant", ["full", "updated", "simple"])
 def test_layout_keeps_text_inside_boxes_and_boxes_apart(variant: str) -> None:
-    from slrflow.prisma.diagram import FONT_SIZE, INDENT, LINE, PAD_X, PAD_Y, _text_width
+    from slrflow.prisma.layout import FONT_SIZE, INDENT, LINE, PAD_X, PAD_Y, _text_width
 
     c = counts("full" if variant == "full" else "simple", **UPDATED.get(variant, {}))
     layout = layout_diagram(c)

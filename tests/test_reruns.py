@@ -170,7 +170,9 @@ def test_three_search_rounds_lose_no_decision(repo, shared_data, tmp_path, recor
     assert second["audit"]["gone_records"] == 1
     assert second["audit"]["new_studies"] == len({study_of[rid] for rid in new_ids})
     assert second["prisma"]["database_results"] == len(pubmed2) + len(embase)
-    assert second["prisma"]["records_screened"] == len(set(study_of.values()))
+    # PRISMA counts as screened only the studies with a decision; the others await screening (issue 14)
+    assert second["prisma"]["records_screened"] == len(set(study_of.values())) - len(second["queue"])
+    assert second["prisma"]["records_awaiting"] == len(second["queue"])
     assert second["prisma"]["duplicates"] == len(pubmed2) + len(embase) - len(set(study_of.values()))
     decide(review, [r for r in records[60:100] if study_of[r["id"]] in second["queue"]][:20], T0 + timedelta(days=7))
 

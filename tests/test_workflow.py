@@ -59,15 +59,21 @@ def test_prisma_counts_agree_with_the_inputs(review):
     assert set(per_database) == {search["database"] for search in config["searches"]}
     assert counts["database_results"] == len(imported)
     assert counts["duplicates"] == len(imported) - len(studies)
-    assert counts["records_screened"] == len(studies)
+    # Only settled decisions count as screened; the rest of the reports await screening (the example is mid-review).
+    settled = sum(status in {"include", "exclude", "maybe"} for status in title_abstract.values())
+    assert counts["records_screened"] == settled
+    assert counts["records_screened"] + counts["records_awaiting"] == len(studies)
 
     excluded = sum(status == "exclude" for status in title_abstract.values())
     assert counts["records_excluded"] == excluded
     sought = sum(status in {"include", "maybe"} for status in title_abstract.values())
     assert counts["dbr_sought_reports"] == sought
     included = sum(row["status"] == "include" for row in full_text.values())
-    assert counts["new_studies"] == included
-    assert counts["dbr_assessed"] == counts["dbr_sought_reports"] - counts["dbr_notretrieved_reports"]
+    assert counts["new_reports"] == included
+    assert 0 < counts["new_studies"] <= included  # reports of one study (results/dedup/studies.csv) count once
+    assert counts["dbr_assessed"] == (
+        counts["dbr_sought_reports"] - counts["dbr_notretrieved_reports"] - counts["dbr_awaiting"]
+    )
 
 
 def test_queue_holds_exactly_the_pending_studies_best_first(review):

@@ -3,7 +3,15 @@ rule prisma:
         config="config/config.yaml",
         records="results/import/records.csv",
         clusters="results/dedup/clusters.csv",
-        studies="results/dedup/records.csv",
+        dedup_records="results/dedup/records.csv",
+        # reports linked into studies (results/dedup/studies.csv): an input when the dedup rule writes it or it
+        # exists; otherwise none, and every report counts as a study of its own
+        study_links=lambda wildcards: [
+            path
+            for path in ["results/dedup/studies.csv"]
+            if path in {str(output) for output in rules.deduplicate.output}
+            or Path(path).exists()
+        ],
         title_abstract="results/screening/title_abstract.csv",
         full_text="results/screening/full_text.csv",
         stopping="results/screening/stopping.json",
@@ -26,5 +34,11 @@ rule prisma:
         "../envs/slrflow.yaml"
     params:
         version=SLRFLOW_VERSION,
+        study_links=lambda wildcards, input: (
+            f"--study-links {input.study_links}" if input.study_links else ""
+        ),
     shell:
-        "python -m slrflow prisma --config {input.config:q} --results results --outdir results/prisma 2> {log:q}"
+        "python -m slrflow prisma --config {input.config:q} --import-records {input.records:q}"
+        " --clusters {input.clusters:q} --dedup-records {input.dedup_records:q} {params.study_links}"
+        " --title-abstract {input.title_abstract:q} --full-text {input.full_text:q} --stopping {input.stopping:q}"
+        " --matches {input.matches:q} --pdf-status results/fulltext/pdf --outdir results/prisma 2> {log:q}"

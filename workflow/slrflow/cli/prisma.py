@@ -4,7 +4,8 @@
 
 Each input can also be named on its own (a Snakemake rule passes its named inputs); an explicit path wins over
 the one derived from --results. Inputs of later stages (full text, matches, PDF statuses, stopping.json) are
-optional: absent, the diagram shows the review as far as it has got.
+optional: absent, the diagram shows the review as far as it has got. So is results/dedup/studies.csv (reports
+linked into studies): absent, each report is a study of its own.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ _INPUTS = {
     "import_records": "results/import/records.csv",
     "clusters": "results/dedup/clusters.csv",
     "dedup_records": "results/dedup/records.csv",
+    "study_links": "results/dedup/studies.csv, reports linked into studies (optional)",
     "title_abstract": "results/screening/title_abstract.csv",
     "full_text": "results/screening/full_text.csv (optional)",
     "matches": "results/fulltext/matches.csv (optional)",
@@ -63,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     c = result.counts
     print(
         f"PRISMA: {c.records_identified + c.other_identified} records identified, {c.records_screened} screened, "
-        f"{c.dbr_assessed + c.other_assessed} reports assessed, {c.new_studies} new studies included; "
-        f"wrote {', '.join(str(path) for path in written.values())}"
+        f"{c.dbr_assessed + c.other_assessed} reports assessed, {c.new_studies} new studies "
+        f"({c.new_reports} reports) included"
+        + (" (screening or full text not finished: see the dashed boxes)" if c.pending else "")
+        + f"; wrote {', '.join(str(path) for path in written.values())}"
     )
     return 0

@@ -27,12 +27,15 @@ EQUATIONS: tuple[tuple[str, tuple[tuple[int, str], ...]], ...] = (
             (-1, "duplicates"),
             (-1, "excluded_automatic"),
             (-1, "excluded_other"),
+            (-1, "records_awaiting"),
         ),
     ),
     ("records_excluded", ((1, "records_excluded_human"), (1, "records_excluded_stopping"))),
     ("records_awaiting", ((1, "records_awaiting_unscreened"), (1, "records_awaiting_conflict"))),
-    ("dbr_sought_reports", ((1, "records_screened"), (-1, "records_excluded"), (-1, "records_awaiting"))),
-    ("dbr_assessed", ((1, "dbr_sought_reports"), (-1, "dbr_notretrieved_reports"))),
+    ("dbr_sought_reports", ((1, "records_screened"), (-1, "records_excluded"))),
+    ("dbr_awaiting", ((1, "dbr_awaiting_retrieval"), (1, "dbr_awaiting_decision"))),
+    ("dbr_assessed", ((1, "dbr_sought_reports"), (-1, "dbr_notretrieved_reports"), (-1, "dbr_awaiting"))),
+    ("dbr_included_reports", ((1, "dbr_assessed"), (-1, "dbr_excluded_total"))),
     ("other_identified", ((1, "other_specific_results_sum"),)),
     (
         "other_sought_reports",
@@ -44,18 +47,10 @@ EQUATIONS: tuple[tuple[str, tuple[tuple[int, str], ...]], ...] = (
             (-1, "other_screening_awaiting"),
         ),
     ),
-    ("other_assessed", ((1, "other_sought_reports"), (-1, "other_notretrieved_reports"))),
-    (
-        "new_studies",
-        (
-            (1, "dbr_assessed"),
-            (-1, "dbr_excluded_total"),
-            (-1, "dbr_awaiting"),
-            (1, "other_assessed"),
-            (-1, "other_excluded_total"),
-            (-1, "other_awaiting"),
-        ),
-    ),
+    ("other_awaiting", ((1, "other_awaiting_retrieval"), (1, "other_awaiting_decision"))),
+    ("other_assessed", ((1, "other_sought_reports"), (-1, "other_notretrieved_reports"), (-1, "other_awaiting"))),
+    ("other_included_reports", ((1, "other_assessed"), (-1, "other_excluded_total"))),
+    ("new_reports", ((1, "dbr_included_reports"), (1, "other_included_reports"))),
     ("total_studies", ((1, "previous_studies"), (1, "new_studies"))),
     ("total_reports", ((1, "previous_reports"), (1, "new_reports"))),
 )
@@ -94,6 +89,8 @@ def arithmetic_violations(counts: PrismaCounts) -> list[str]:
             f"new_reports = {counts.new_reports} is fewer than new_studies = {counts.new_studies}; "
             "every included study has at least one report"
         )
+    if counts.new_reports and not counts.new_studies:
+        problems.append(f"new_studies = 0, but new_reports = {counts.new_reports}: an included report is a study's")
     return problems
 
 

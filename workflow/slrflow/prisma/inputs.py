@@ -24,6 +24,7 @@ class PrismaInputs:
     title_abstract: Rows
     full_text: Rows = field(default_factory=list)
     matches: Rows = field(default_factory=list)
+    study_links: Rows = field(default_factory=list)  # results/dedup/studies.csv; empty: each report is a study
     pdf_status: dict[str, str] = field(default_factory=dict)  # PDF file stem -> status ("ok", "encrypted", ...)
     stop: bool = False  # results/screening/stopping.json says the stopping rule is met
     paths: dict[str, str] = field(default_factory=dict)
@@ -39,6 +40,7 @@ def results_paths(results: str | Path) -> dict[str, Path]:
         "import_records": results / "import" / "records.csv",
         "clusters": results / "dedup" / "clusters.csv",
         "dedup_records": results / "dedup" / "records.csv",
+        "study_links": results / "dedup" / "studies.csv",
         "title_abstract": results / "screening" / "title_abstract.csv",
         "full_text": results / "screening" / "full_text.csv",
         "matches": results / "fulltext" / "matches.csv",
@@ -57,15 +59,17 @@ def read_inputs(
     matches: str | Path | None = None,
     pdf_status: str | Path | None = None,
     stopping: str | Path | None = None,
+    study_links: str | Path | None = None,
 ) -> PrismaInputs:
-    """Read the inputs; the last four are optional (None or absent: no full-text stage, no stopping rule yet)."""
+    """Read the inputs; the last five are optional (None or absent: no full-text stage, no stopping rule yet,
+    no links between reports of one study)."""
     required = {
         "import_records": import_records,
         "clusters": clusters,
         "dedup_records": dedup_records,
         "title_abstract": title_abstract,
     }
-    optional = {"full_text": full_text, "matches": matches}
+    optional = {"full_text": full_text, "matches": matches, "study_links": study_links}
     tables = {name: _read(path) for name, path in required.items()}
     tables.update({name: _read(path) if _exists(path) else [] for name, path in optional.items()})
     paths = {name: str(path) for name, path in {**required, **optional}.items() if path is not None}

@@ -1,27 +1,25 @@
 """The PRISMA2020 R package's data template (inst/extdata/PRISMA.csv) and the cells slrflow fills in.
 
-`PRISMA_flowdiagram()` in the PRISMA2020 R package (Haddaway et al. 2022) reads a CSV with the columns
-`data,node,box,description,boxtext,tooltips,url,n`. TEMPLATE reproduces the package's template row for row
-(version 1.1.x, the one with database_specific_results and register_specific_results); slrflow changes only the
-`n` column, and the `boxtext` of the two excluded boxes when records are excluded by the stopping rule or are
-still awaiting a decision, so that a diagram drawn from PRISMA.csv by the R package still adds up.
+`PRISMA_flowdiagram()` in the PRISMA2020 R package (Haddaway et al. 2022, MIT licence) reads a CSV with the
+columns `data,node,box,description,boxtext,tooltips,url,n`. TEMPLATE reproduces the package's template
+(inst/extdata/PRISMA.csv of version 1.1.4, tag v1.1.4) row for row; a row missing is fatal to `PRISMA_data`.
+slrflow changes only the `n` column and, where slrflow.prisma.package says so, a short `boxtext`.
 
 Cells holding several "Label, n" pairs are joined as "Reason1, 12; Reason2, 3", the package's format; the
-package splits them at ';' and takes the label up to the first ',', so labels lose those two characters.
+package splits them at ';' and takes the label up to the first ',' (package.list_label keeps both out of labels).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from slrflow.prisma.package import list_label
 from slrflow.tables import write_table
 
 __all__ = [
     "COLUMNS",
     "DATA_NODES",
-    "LIST_NODES",
     "TEMPLATE",
     "format_pairs",
     "parse_pairs",
@@ -106,24 +104,29 @@ TEMPLATE: tuple[tuple[str, ...], ...] = (
      "screening.html", "0"),
     ("included", "node3", "included", "Blue included box", "Included", "Blue included box", "included.html",
      "0"),
+    ("total_studies_ma", "node23", "box17", "Total studies included in meta-analysis",
+     "Total studies included in meta-analysis", "Total studies included in meta-analysis",
+     "total_studies_meta_analysis.html", "0"),
+    ("total_reports_ma", "NA", "box17", "Reports of total included studies in meta-analysis",
+     "Reports of total included studies in meta-analysis", "NA", "NA", "0"),
 )
 # fmt: on
 
-# Nodes whose `n` holds "Label, n; Label, n" pairs rather than one number.
-LIST_NODES: frozenset[str] = frozenset(
-    {"database_specific_results", "register_specific_results", "dbr_excluded", "other_excluded"}
-)
-# Rows that carry a count (the phase labels and title boxes reuse `data` for their name but count nothing).
+# Rows that carry a count slrflow makes (the phase labels and title boxes reuse `data` for their name but count
+# nothing; slrflow does no meta-analysis, so the two meta-analysis rows keep the template's 0, which the app
+# reads as "no meta-analysis box").
 DATA_NODES: tuple[str, ...] = tuple(
-    row[0] for row in TEMPLATE if row[0] not in {"NA", "identification", "screening", "included"}
+    row[0]
+    for row in TEMPLATE
+    if row[0] not in {"NA", "identification", "screening", "included", "total_studies_ma", "total_reports_ma"}
 )
 
-_SEPARATORS = re.compile(r"\s*[,;]\s*")
+Cell = int | str | list[tuple[str, int]]
 
 
 def format_pairs(pairs: Iterable[tuple[str, int]]) -> str:
     """'Label, n; Label, n' as the R package reads it; '0' when there are none (an empty cell reads as NA)."""
-    cells = [f"{_label(label)}, {int(n)}" for label, n in pairs]
+    cells = [f"{list_label(label)}, {int(n)}" for label, n in pairs]
     return "; ".join(cells) if cells else "0"
 
 
@@ -138,10 +141,9 @@ def parse_pairs(text: str) -> list[tuple[str, int]]:
     return pairs
 
 
-def prisma_csv_rows(
-    values: Mapping[str, int | list[tuple[str, int]]], boxtext: Mapping[str, str] | None = None
-) -> list[dict[str, str]]:
-    """The template's rows with `n` set from `values` (node -> number or pairs) and any boxtext overridden."""
+def prisma_csv_rows(values: Mapping[str, Cell], boxtext: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+    """The template's rows with `n` set from `values` (node -> number, pairs or the cell's text) and any boxtext
+    overridden."""
     unknown = set(values) - set(DATA_NODES)
     if unknown:
         raise KeyError(f"not PRISMA2020 template nodes: {sorted(unknown)}; known: {list(DATA_NODES)}")
@@ -152,20 +154,14 @@ def prisma_csv_rows(
         node = row["data"]
         if node in values:
             value = values[node]
-            row["n"] = format_pairs(value) if node in LIST_NODES else str(int(value))  # type: ignore[arg-type]
+            row["n"] = (
+                value if isinstance(value, str) else format_pairs(value) if isinstance(value, list) else str(value)
+            )
         if node in boxtext:
             row["boxtext"] = boxtext[node]
         rows.append(row)
     return rows
 
 
-def write_prisma_csv(
-    path: str | Path,
-    values: Mapping[str, int | list[tuple[str, int]]],
-    boxtext: Mapping[str, str] | None = None,
-) -> None:
+def write_prisma_csv(path: str | Path, values: Mapping[str, Cell], boxtext: Mapping[str, str] | None = None) -> None:
     write_table(path, prisma_csv_rows(values, boxtext), COLUMNS)
-
-
-def _label(label: str) -> str:
-    return _SEPARATORS.sub(" - ", str(label).strip()) or "Not stated"
