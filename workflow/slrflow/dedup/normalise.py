@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from slrflow.identity import normalise_doi
 from slrflow.identity import normalise_text as _normalise_unicode
@@ -20,10 +21,12 @@ __all__ = [
     "Normalised",
     "author_tokens",
     "doi_is_suffix_variant",
+    "doi_is_version_variant",
     "first_page",
     "journal_segments",
     "last_page",
     "normalise_record",
+    "series_key",
     "title_markers",
     "title_numbers",
     "volume_key",
@@ -89,6 +92,8 @@ _ANY_MARKER = re.compile(
     "|".join(f"(?:{pattern.pattern})" for _, pattern in _MARKERS) + f"|(?:{_WOS_ERRATUM.pattern})", re.IGNORECASE
 )
 _NO_MARKERS: frozenset[str] = frozenset()
+NOTICE = "notice"
+NOTICE_ONLY = frozenset({NOTICE})
 # Words after which a roman numeral is a number: "Part II", "type 2", "phase III", "study I".
 _ROMAN_CONTEXT = frozenset({"part", "phase", "type", "stage", "grade", "class", "study", "series", "section"})
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
@@ -147,12 +152,17 @@ class Normalised:
     abstract: str
     filled: int
     size: int
+    # Set by deduplicate() from the whole corpus (slrflow.dedup.series): this title recurs as a series title.
+    series: bool = False
 
 
 def normalise_record(row: Mapping[str, str]) -> Normalised:
     """Reduce one input row (CONTRACT_FIELDS, values as strings) to its comparison keys."""
     raw_title = row.get("title") or ""
     title = clean_title(raw_title)
+    markers = title_markers(raw_title)
+    if not markers and ("(" in raw_title or ";" in raw_title) and title != clean_title(raw_title, strip_citation=False):
+        markers = NOTICE_ONLY  # titled after the publication it cites: a notice about it, of unstated kind
     authors_raw = row.get("authors") or ""
     tokens = author_tokens(authors_raw)
     journal_raw = row.get("journal") or ""
@@ -160,9 +170,9 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
     values = [(row.get(name) or "").strip() for name in fields]
     return Normalised(
         record_id=row.get("record_id") or "",
-        doi=normalise_doi(row.get("doi")),
+        doi=normalise_doi(unquote(row.get("doi") or "")),  # a DOI in a URL is percent-encoded
         title=title,
-        markers=title_markers(raw_title),
+        markers=markers,
         numbers=title_numbers(title),
         authors=tokens,
         first_author=_first_author(authors_raw),
@@ -179,12 +189,13 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
     )
 
 
-def clean_title(title: str) -> str:
+def clean_title(title: str, *, strip_citation: bool = True) -> str:
     """The normalised title without database annotations or a trailing language tag such as '[German]'."""
     text = (_ANNOTATION.sub(" ", title) if "[" in title else title).strip()
     if text[:1] in "EeCcAaPp" or "(" in text or ";" in text:
         text = _NOTICE_PREFIX.sub("", text, count=1)
-        text = _strip_citation(text)
+        if strip_citation:
+            text = _strip_citation(text)
     if " " in text:
         text = _THOUSANDS.sub(r"\1\2", text)
     for _ in range(4 if "[" in text else 0):
@@ -267,8 +278,15 @@ def _first_author(authors: str) -> str:
 
 
 def _number_key(number: str | None) -> str:
+    # (a supplement is written '1 Suppl 1', 'Supplement 1' or '1' by different databases: only digits compare)
     match = _DIGITS.search(number or "")
     return match.group(0).lstrip("0") if match else ""
+
+
+def series_key(title: str) -> str:
+    """The key under which a normalised title is counted as recurring: without spaces and a possessive 's',
+    so "Editor's Comments" and "Editors' Comments" are one series title."""
+    return title.replace(" s ", " ").replace(" ", "")
 
 
 def year_of(value: str | None) -> int | None:
@@ -332,6 +350,17 @@ def last_page(pages: str | None) -> str:
     if digits and len(digits) < len(first_digits):
         digits = first_digits[: len(first_digits) - len(digits)] + digits
     return (head or first[: len(first) - len(first_digits)]) + digits
+
+
+_DOI_VERSION = re.compile(r"(?:[./_\-]?v\d{1,2})$")
+
+
+def doi_is_version_variant(a: str, b: str) -> bool:
+    """Whether two DOIs name versions of one work: a preprint server's 'v2' ('10.1101/2020.03.01.123456v2')
+    or a version suffix on one of them only."""
+    if a == b or not a or not b:
+        return False
+    return _DOI_VERSION.sub("", a) == _DOI_VERSION.sub("", b)
 
 
 def doi_is_suffix_variant(a: str, b: str) -> bool:
