@@ -26,11 +26,20 @@ def clusters_by_id(result) -> dict[str, str]:
 
 def test_fixture_groups(rows: list[dict[str, str]]) -> None:
     found = clusters_by_id(deduplicate(rows))
-    # an erratum joins its article: it reports the same study (policy in benchmarks/README.md, Deduplication)
-    assert found["pm1"] == found["em1"] == found["em2"]
+    # an erratum is another report of the article's study: linked to it (studies), never merged with it
+    assert found["pm1"] == found["em1"] != found["em2"]
     assert found["pm2"] == found["em3"] != found["pm3"]  # Part I and Part II apart
     assert found["wos1"] == found["pm4"] != found["wos2"]  # same column, another year apart
-    assert len(set(found.values())) == 6
+    assert len(set(found.values())) == 7
+
+
+def test_fixture_studies(rows: list[dict[str, str]]) -> None:
+    result = deduplicate(rows)
+    studies = {row["record_id"]: row for row in result.studies}
+    assert len(studies) == len(result.records)
+    assert studies["em2"]["relation"] == "erratum"
+    assert studies["em2"]["study_id"] == studies["em2"]["linked_to"] == "pm1"
+    assert studies["pm1"] == {"record_id": "pm1", "study_id": "pm1", "relation": "main", "linked_to": "", "reason": ""}
 
 
 def test_rows_sharing_a_record_id_are_one_record(rows: list[dict[str, str]]) -> None:
@@ -45,7 +54,7 @@ def test_rows_sharing_a_record_id_are_one_record(rows: list[dict[str, str]]) -> 
 def test_representative_is_most_complete_and_fields_are_merged(rows: list[dict[str, str]]) -> None:
     result = deduplicate(rows)
     record = {r["record_id"]: r for r in result.records}["pm1"]  # pm1 has the DOI, em1 has none
-    assert record["member_ids"] == ["em1", "em2", "pm1"]
+    assert record["member_ids"] == ["em1", "pm1"]
     assert record["doi"] == "10.1056/NEJMc0806484"
     reasons = dict(zip(result.record_ids, result.match_reasons, strict=True))
     assert reasons["pm1"] == "representative"

@@ -6,7 +6,8 @@ A journal prints some titles again and again: "Editorial", "Editor's Comments", 
 "Introduction to the Special Issue". Each is a different item, by the same editor, often on the same first page,
 and nothing in the title tells them apart. A word list of such titles is always one journal short, so the corpus
 says which titles recur: a title is a series title when its records carry two DOIs that are not versions of one
-another, two issues of one volume, or years further apart than an online-first and a print date.
+another, or two issues of one volume. (Years are not counted: a meeting abstract and the article that grew from it
+share a title years apart, and different years already keep records apart.)
 One article exported twice never does that; a recurring section does. Records with a series title are one report
 only on an identical DOI or an identical volume, issue and pages (similarity.conflict).
 """
@@ -28,8 +29,6 @@ MAX_DISTINCT_SHARE = 0.8
 # A series title is short ('Editorial', 'Introduction to the Special Issue'); a long title names one work, and its
 # copies with a mistyped issue or a wrong DOI must not lose their ordinary comparison.
 SERIES_TITLE = 60
-# Online-first and print dates of one article are a year apart; more than that is another item.
-YEAR_SPAN = 1
 
 
 def recurs(records: Sequence[Normalised]) -> bool:
@@ -42,10 +41,7 @@ def recurs(records: Sequence[Normalised]) -> bool:
     ):
         return True
     addressed = [record for record in records if record.volume and record.number]
-    if any(different_issues(a, b) for i, a in enumerate(addressed) for b in addressed[i + 1 :]):
-        return True
-    years = [record.year for record in records if record.year is not None]
-    return bool(years) and max(years) - min(years) > YEAR_SPAN
+    return any(different_issues(a, b) for i, a in enumerate(addressed) for b in addressed[i + 1 :])
 
 
 def mark_series(records: Sequence[Normalised]) -> int:

@@ -152,6 +152,7 @@ class Normalised:
     abstract: str
     filled: int
     size: int
+    supplement: bool = False  # published in a supplement issue (where meeting abstracts appear)
     # Set by deduplicate() from the whole corpus (slrflow.dedup.series): this title recurs as a series title.
     series: bool = False
 
@@ -186,6 +187,7 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
         abstract=normalise_text((row.get("abstract") or "")[: ABSTRACT_CHARS + 100])[:ABSTRACT_CHARS],
         filled=sum(1 for value in values if value),
         size=sum(len(value) for value in values),
+        supplement=_in_supplement(row.get("volume"), row.get("number"), row.get("pages")),
     )
 
 
@@ -275,6 +277,19 @@ def _first_author(authors: str) -> str:
         if len(word) > 1 and word not in _AUTHOR_NOISE and not word.isdigit():
             return word
     return ""
+
+
+_SUPPLEMENT = re.compile(r"\bsup|\bs\s*\d", re.IGNORECASE)
+_SUPPLEMENT_PAGE = re.compile(r"\s*s\d", re.IGNORECASE)
+
+
+def _in_supplement(volume: str | None, number: str | None, pages: str | None) -> bool:
+    """A supplement issue ('Suppl 1', '1 Supplement 1', 'S2') or supplement pages ('S12-S13')."""
+    return bool(
+        (volume and _SUPPLEMENT.search(volume))
+        or (number and _SUPPLEMENT.search(number))
+        or (pages and _SUPPLEMENT_PAGE.match(pages))
+    )
 
 
 def _number_key(number: str | None) -> str:

@@ -12,6 +12,7 @@ The rules are conservative: a false merge loses a study, a missed duplicate cost
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -26,6 +27,7 @@ __all__ = [
     "conflict",
     "different_issues",
     "journals_compatible",
+    "meeting_abstract",
     "pages_agree",
     "same_address",
     "title_similarity",
@@ -268,6 +270,8 @@ def _same_report_other_pages(a: Normalised, b: Normalised, title: float, authors
     return (
         not _later_single_page(a, b)
         and not _later_single_page(b, a)
+        and not _abstract_beside_article(a, b)
+        and not _abstract_beside_article(b, a)
         and title >= TITLE_STRONG
         and min(len(a.title), len(b.title)) >= SHORT_TITLE
         and authors >= AUTHORS_AGREE
@@ -275,6 +279,27 @@ def _same_report_other_pages(a: Normalised, b: Normalised, title: float, authors
         and a.year == b.year
         and journals_compatible(a, b) is True
         and _volumes_agree(a, b) is not False
+    )
+
+
+_MEETING = re.compile(
+    r"\b(?:abstracts?|meeting|congress|conference|proceedings|symposium|supplement|poster)\b", re.IGNORECASE
+)
+
+
+def meeting_abstract(record: Normalised) -> bool:
+    """Whether a record is a meeting abstract: in a supplement issue or on supplement pages, or in a source named
+    as abstracts, a meeting, a congress or proceedings."""
+    return record.supplement or bool(_MEETING.search(record.journal_text))
+
+
+def _abstract_beside_article(abstract: Normalised, article: Normalised) -> bool:
+    """A meeting abstract and an article of several pages outside any supplement: two reports of one study."""
+    return (
+        meeting_abstract(abstract)
+        and not meeting_abstract(article)
+        and bool(article.last_page)
+        and not _same_page(article.page, article.last_page)
     )
 
 

@@ -33,6 +33,7 @@ from slrflow.dedup.similarity import (
     TITLE_STRONG,
     author_similarity,
     journals_compatible,
+    meeting_abstract,
     title_similarity,
 )
 from slrflow.errors import DecisionLogError
@@ -65,9 +66,6 @@ _PROTOCOL = re.compile(
     r"\b(?:study protocol|trial protocol|protocol for|protocol of|a protocol|protocol)\b|"
     r"\b(?:design and rationale|rationale and design|design and methods|rationale, design)\b",
     re.IGNORECASE,
-)
-_MEETING = re.compile(
-    r"\b(?:abstracts?|meeting|congress|conference|proceedings|symposium|supplement|poster|annual)\b", re.IGNORECASE
 )
 _PART = re.compile(r"\bpart\s+(\d+|[ivx]{1,4})\b")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
@@ -252,7 +250,7 @@ def study_link(
     authors = author_similarity(a.authors, b.authors)
     if authors < AUTHORS_AGREE:
         return None  # (including no authors on one side: a long title alone is not a study)
-    meeting_a, meeting_b = _meeting(a), _meeting(b)
+    meeting_a, meeting_b = meeting_abstract(a), meeting_abstract(b)
     if meeting_a != meeting_b:
         abstract, article = (a, b) if meeting_a else (b, a)
         if _years_apart(abstract, article) not in range(0, ABSTRACT_TO_ARTICLE_YEARS + 1):
@@ -312,16 +310,6 @@ def _years_apart(earlier: Normalised, later: Normalised) -> int:
 
 def _part_number(token: str) -> int:
     return int(token) if token.isdigit() else _ROMAN.get(token, 0)
-
-
-def _meeting(record: Normalised) -> bool:
-    """Whether a record is a meeting abstract: in a supplement issue, on supplement pages, or in a source named
-    as abstracts, a meeting, a congress or proceedings."""
-    return (
-        record.number.startswith("s")
-        or (record.page[:1] == "s" and record.page[1:].isdigit())
-        or bool(_MEETING.search(record.journal_text))
-    )
 
 
 def _address(record: Normalised) -> tuple:
