@@ -282,14 +282,13 @@ def _same_report_other_pages(a: Normalised, b: Normalised, title: float, authors
     )
 
 
-_MEETING = re.compile(
-    r"\b(?:abstracts?|meeting|congress|conference|proceedings|symposium|supplement|poster)\b", re.IGNORECASE
-)
+# ('proceedings' alone is not a meeting: 'Proceedings of the National Academy of Sciences' is a journal)
+_MEETING = re.compile(r"\b(?:abstracts?|meeting|congress|conference|symposium|supplement|poster)\b", re.IGNORECASE)
 
 
 def meeting_abstract(record: Normalised) -> bool:
     """Whether a record is a meeting abstract: in a supplement issue or on supplement pages, or in a source named
-    as abstracts, a meeting, a congress or proceedings."""
+    as abstracts, a meeting, a congress or a conference."""
     return record.supplement or bool(_MEETING.search(record.journal_text))
 
 
@@ -362,6 +361,7 @@ def _agree_despite_doi(a: Normalised, b: Normalised) -> bool:
         and a.year is not None
         and bool(pages_agree(a, b))
         and journals_compatible(a, b) is True
+        and bool(a.volume and b.volume)
         and _volumes_agree(a, b) is not False  # (equal, or a volume and an issue swapped by one database)
         and not (a.number and b.number and a.number != b.number)
         and title_similarity(a.title, b.title) >= TITLE_STRONG
