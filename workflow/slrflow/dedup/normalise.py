@@ -48,7 +48,8 @@ _WOS_ERRATUM = re.compile(r"\(\s*vol\.?\s*\d+\s*,\s*pg\.?\s*\w+", re.IGNORECASE)
 # ("(vol 360, pg 542, 2009)"), Embase ("(New England Journal of Medicine (2009) 360 (542-544))") and MEDLINE
 # letters ("... N Engl J Med. 2009 Jan 29;360(5):544-6") write it. A title never ends in a citation of itself.
 _NOTICE_PREFIX = re.compile(
-    r"^\s*(?:errat(?:um|a)|corrigend(?:um|a)|correction|author correction|publisher'?s note)"
+    r"^\s*(?:errat(?:um|a)|corrigend(?:um|a)|correction|author correction|publisher'?s note|"
+    r"retraction(?: notice)?|notice of retraction|retracted(?: article)?|withdrawn|expression of concern)"
     r"(?:\s+(?:to|of))?\s*[:.\-]\s*",
     re.IGNORECASE,
 )
@@ -194,7 +195,7 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
 def clean_title(title: str, *, strip_citation: bool = True) -> str:
     """The normalised title without database annotations or a trailing language tag such as '[German]'."""
     text = (_ANNOTATION.sub(" ", title) if "[" in title else title).strip()
-    if text[:1] in "EeCcAaPp" or "(" in text or ";" in text:
+    if text[:1] in "EeCcAaPpRrWwNn" or "(" in text or ";" in text:
         text = _NOTICE_PREFIX.sub("", text, count=1)
         if strip_citation:
             text = _strip_citation(text)
@@ -299,9 +300,9 @@ def _number_key(number: str | None) -> str:
 
 
 def series_key(title: str) -> str:
-    """The key under which a normalised title is counted as recurring: without spaces and a possessive 's',
-    so "Editor's Comments" and "Editors' Comments" are one series title."""
-    return title.replace(" s ", " ").replace(" ", "")
+    """The key under which a normalised title is counted as recurring: its words without a final 's', so
+    "Editor's Comments", "Editors' Comments" and "Editor's Comment" are one series title."""
+    return " ".join(word.rstrip("s") for word in title.split() if word != "s")
 
 
 def year_of(value: str | None) -> int | None:

@@ -389,8 +389,10 @@ def _assemble(
                     continue
                 seen.add(other)
                 queue.append(other)
-                relation = link.relation if other == link.child else "companion"
-                reason = link.reason if other == link.child else f"linked from its {link.relation}: {link.reason}"
+                if other == link.child or link.forced:
+                    relation, reason = link.relation, link.reason
+                else:
+                    relation, reason = "companion", f"linked from its {link.relation}: {link.reason}"
                 rows[other] = {
                     "record_id": ids[other],
                     "study_id": ids[main],
