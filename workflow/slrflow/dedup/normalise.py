@@ -196,7 +196,7 @@ def clean_title(title: str, *, strip_citation: bool = True) -> str:
     """The normalised title without database annotations or a trailing language tag such as '[German]'."""
     text = (_ANNOTATION.sub(" ", title) if "[" in title else title).strip()
     if text[:1] in "EeCcAaPpRrWwNn" or "(" in text or ";" in text:
-        text = _NOTICE_PREFIX.sub("", text, count=1)
+        text = _NOTICE_PREFIX.sub("", _NOTICE_PREFIX.sub("", text, count=1), count=1)  # "Erratum: Correction: ..."
         if strip_citation:
             text = _strip_citation(text)
     if " " in text:
