@@ -84,3 +84,9 @@ def test_an_issue_column_of_record_numbers_is_ignored() -> None:
     assert drop_record_numbers(found) is False
     # too few records to tell
     assert drop_record_numbers(records(*({"title": f"t{k}", "number": str(k)} for k in range(10)))) is False
+
+
+def test_an_article_and_its_erratum_in_another_issue_are_not_a_series() -> None:
+    article = {"title": "Eculizumab for atypical hemolytic-uremic syndrome", "volume": "360", "number": "5"}
+    found = records(article, {**article, "title": "Erratum: " + article["title"], "number": "23"})
+    assert mark_series(found) == 0

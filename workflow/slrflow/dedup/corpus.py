@@ -48,7 +48,8 @@ def mark_series(records: Sequence[Normalised]) -> int:
     """Set `series` on every record whose title recurs as a series title; the number of such titles."""
     by_title: dict[str, list[Normalised]] = defaultdict(list)
     for record in records:
-        if record.title and len(record.title) <= SERIES_TITLE:
+        # (a notice titled after its article is another item by its own marker, not a sign of a series)
+        if record.title and len(record.title) <= SERIES_TITLE and not record.markers:
             by_title[series_key(record.title)].append(record)
     found = 0
     for members in by_title.values():

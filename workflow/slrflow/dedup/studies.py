@@ -57,7 +57,8 @@ LINK_DECISIONS = frozenset({"link", "unlink"})
 # Trial and review registries give each study one number, cited by every report of it (ICMJE requires it in the
 # abstract of trial reports): ClinicalTrials.gov, ISRCTN, ANZCTR, ChiCTR, DRKS, EudraCT, PROSPERO.
 _REGISTRY = re.compile(
-    r"\b(NCT\d{8}|ISRCTN\d{8}|ACTRN\d{14}|ChiCTR[-\w]*\d{6,}|DRKS\d{8}|\d{4}-\d{6}-\d{2}|CRD\d{11})\b",
+    r"\b(NCT\d{8}|ISRCTN\d{8}|ACTRN\d{14}|ChiCTR[-\w]*\d{6,}|DRKS\d{8}|CRD\d{11})\b|"
+    r"\bEudraCT\D{0,12}(\d{4}-\d{6}-\d{2})\b",
     re.IGNORECASE,
 )
 # A record naming more registry numbers than this is about many trials (a review), not a report of one.
@@ -154,7 +155,7 @@ def read_study_links(path: str | Path | None) -> list[StudyLink]:
 
 def registry_ids(*texts: str) -> frozenset[str]:
     """Trial or review registration numbers named in the texts, upper-cased."""
-    found = {match.upper() for text in texts if text for match in _REGISTRY.findall(text)}
+    found = {(match[0] or match[1]).upper() for text in texts if text for match in _REGISTRY.findall(text)}
     return frozenset(found) if len(found) <= MAX_REGISTRY_IDS else frozenset()
 
 
@@ -163,14 +164,20 @@ def link_studies(
     *,
     links: Sequence[StudyLink] = (),
     member_ids: Mapping[str, str] | None = None,
+    normalised: Sequence[Normalised | None] | None = None,
 ) -> StudyResult:
     """Link the reports in `records` (one per dedup cluster, with `record_id`) into studies.
 
-    `member_ids` maps any member record_id to its report's record_id, so a reviewer may name either."""
+    `member_ids` maps any member record_id to its report's record_id, so a reviewer may name either;
+    `normalised` holds each record's normalise_record() where the caller has it already (None where not)."""
     ids = [str(record.get("record_id") or "") for record in records]
     index_of = {rid: k for k, rid in enumerate(ids)}
     report_of = dict(member_ids or {})
-    norms = [normalise_record({k: str(v or "") for k, v in record.items()}) for record in records]
+    known = list(normalised) if normalised is not None else [None] * len(records)
+    norms = [
+        norm if norm is not None else normalise_record({k: str(v or "") for k, v in record.items()})
+        for record, norm in zip(records, known, strict=True)
+    ]
     texts = [(str(record.get("title") or ""), str(record.get("abstract") or "")) for record in records]
     registries = [registry_ids(*text) for text in texts]
     protocol = [bool(_PROTOCOL.search(title)) for title, _ in texts]
