@@ -1,13 +1,11 @@
-def study_link_overrides():
-    path = "screening/study_links.csv"
-    return [path] if Path(path).exists() else []
-
-
 rule deduplicate:
     input:
         records="results/import/records.csv",
         overrides=duplicate_overrides(),
-        study_links=study_link_overrides(),
+        # optional, like screening/duplicates.csv: a reviewer's link or unlink of two reports
+        study_links=lambda wildcards: [
+            path for path in ["screening/study_links.csv"] if Path(path).exists()
+        ],
     output:
         clusters="results/dedup/clusters.csv",
         records="results/dedup/records.csv",
