@@ -106,7 +106,8 @@ def test_a_protocol_is_linked_to_its_results_by_the_trial_registration_number() 
     assert "ISRCTN12345678" in found["prot"]["reason"]
     # a review naming many trials is no report of any of them
     assert registry_ids("NCT00000001 NCT00000002 NCT00000003") == frozenset()
-    assert registry_ids("nct01234567") == {"NCT01234567"}
+    assert registry_ids("(NCT01234567)") == {"NCT01234567"}
+    assert registry_ids("EudraCT number: 2011-001234-56") == {"2011-001234-56"}
 
 
 def test_parts_of_one_work_are_linked() -> None:

@@ -1,13 +1,16 @@
-"""Pairwise evidence: whether two records conflict, and whether they are the same bibliographic record.
+"""Pairwise evidence: whether two records conflict, and whether they are copies of one report.
 
 Two questions, asked separately:
 
-- `conflict(a, b)` names a reason why two records cannot be one study (different DOIs, years, volumes, first
-  pages, part numbers, one an erratum or reply and the other not). Clustering asks it of every pair it would put
-  together, so a chain of plausible matches cannot join records that contradict each other.
+- `conflict(a, b)` names a reason why two records cannot be one report (one a notice and the other not, two
+  issues of one volume, different DOIs, a recurring series title without one DOI or address, different years,
+  volumes, pages, part numbers). Clustering asks it of every pair it would put together, so a chain of plausible
+  matches cannot join records that contradict each other.
 - `compare(a, b)` decides a match from agreeing evidence and explains it ('doi', 'title+authors+year+pages').
 
 The rules are conservative: a false merge loses a study, a missed duplicate costs a reviewer a few seconds.
+Reports of one study (an erratum and its article, a meeting abstract and the article) are not copies: they are
+linked, not merged, by slrflow.dedup.studies.
 """
 
 from __future__ import annotations

@@ -56,10 +56,11 @@ LINK_DECISIONS = frozenset({"link", "unlink"})
 
 # Trial and review registries give each study one number, cited by every report of it (ICMJE requires it in the
 # abstract of trial reports): ClinicalTrials.gov, ISRCTN, ANZCTR, ChiCTR, DRKS, EudraCT, PROSPERO.
+# (Registries print their prefixes in capitals, and so do the reports that cite them: matching them as written
+# lets a substring test skip the regular expression for nearly every abstract.)
+_REGISTRY_PREFIXES = ("NCT", "ISRCTN", "ACTRN", "ChiCTR", "DRKS", "CRD", "EudraCT")
 _REGISTRY = re.compile(
-    r"\b(NCT\d{8}|ISRCTN\d{8}|ACTRN\d{14}|ChiCTR[-\w]*\d{6,}|DRKS\d{8}|CRD\d{11})\b|"
-    r"\bEudraCT\D{0,12}(\d{4}-\d{6}-\d{2})\b",
-    re.IGNORECASE,
+    r"\b(?:(?:NCT|ISRCTN|DRKS)\d{8}|ACTRN\d{14}|ChiCTR[-\w]*\d{6,}|CRD\d{11})\b|\bEudraCT\D{0,12}(\d{4}-\d{6}-\d{2})\b"
 )
 # A record naming more registry numbers than this is about many trials (a review), not a report of one.
 MAX_REGISTRY_IDS = 2
@@ -154,8 +155,13 @@ def read_study_links(path: str | Path | None) -> list[StudyLink]:
 
 
 def registry_ids(*texts: str) -> frozenset[str]:
-    """Trial or review registration numbers named in the texts, upper-cased."""
-    found = {(match[0] or match[1]).upper() for text in texts if text for match in _REGISTRY.findall(text)}
+    """Trial or review registration numbers named in the texts (an EudraCT number without its prefix)."""
+    found = {
+        match.group(1) or match.group(0)
+        for text in texts
+        if text and any(prefix in text for prefix in _REGISTRY_PREFIXES)
+        for match in _REGISTRY.finditer(text)
+    }
     return frozenset(found) if len(found) <= MAX_REGISTRY_IDS else frozenset()
 
 
