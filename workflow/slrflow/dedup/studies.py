@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from slrflow.dedup.blocking import candidate_pairs
+from slrflow.dedup.blocking import MAX_BLOCK, candidate_pairs
 from slrflow.dedup.normalise import NOTICE, Normalised, normalise_record
 from slrflow.dedup.similarity import (
     AUTHORS_AGREE,
@@ -216,6 +216,8 @@ def link_studies(
         for number in numbers:
             by_registry[number].append(k)
     for members in by_registry.values():
+        if len(members) > MAX_BLOCK:
+            continue  # a number cited by hundreds of records is a landmark trial they discuss, not their study
         pairs.update((i, j) for x, i in enumerate(members) for j in members[x + 1 :])
     best: dict[tuple[int, str], _Link] = {}
     for i, j in sorted(pairs):
