@@ -178,7 +178,7 @@ def deduplicate(
             "record_id_b": node_ids[refusal.edge.b],
             "level": "report",
             "match": f"{refusal.edge.reason} {refusal.edge.score:.2f}",
-            "refused_because": f"{refusal.reason}: {node_ids[refusal.a]} and {node_ids[refusal.b]}",
+            "refused_because": f"{refusal.reason}: {' and '.join(sorted((node_ids[refusal.a], node_ids[refusal.b])))}",
         }
         for refusal in clustering.blocked
     ]
