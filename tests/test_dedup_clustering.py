@@ -138,7 +138,8 @@ def test_a_chain_never_joins_contradicting_records_and_the_refusal_is_written() 
     # A and B are one article with and without its issue; C is the same title in another issue of the volume.
     # A-B and B-C both match, but A and C contradict each other: C stays out, and refused says why.
     article = {
-        "title": "Gain-of-function mutations in complement factor B are associated with atypical hemolytic uremic syndrome",
+        "title": "Gain-of-function mutations in complement factor B are associated with atypical hemolytic uremic "
+        "syndrome",
         "authors": "Goicoechea de Jorge, E.; Harris, C. L.",
         "year": "2007",
         "journal": "PNAS",

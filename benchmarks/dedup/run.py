@@ -356,7 +356,7 @@ def importer_available() -> bool:
     ).is_file()
 
 
-def scale(sizes: Sequence[int], seed: int) -> list[dict]:
+def scale(sizes: Sequence[int], seed: int, output: Path) -> list[dict]:
     pool = base_records()
     print(f"{len(pool)} distinct real records to build from", file=sys.stderr)
     with_import = importer_available()
@@ -413,7 +413,7 @@ def scale(sizes: Sequence[int], seed: int) -> list[dict]:
             f"({dedup_cpu:.1f} s CPU), {mib:.0f} MiB, F1 {scores['f1']:.4f}",
             file=sys.stderr,
         )
-        write_csv(HERE / "scale.csv", results, SCALE_COLUMNS)  # after each size: a long run shows its curve as it goes
+        write_csv(output, results, SCALE_COLUMNS)  # after each size: a long run shows its curve as it goes
     return results
 
 
@@ -437,6 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 50_000, 100_000])
     parser.add_argument("--no-bibdedupe", action="store_true", help="run slrflow only")
+    parser.add_argument("--scale-csv", type=Path, default=HERE / "scale.csv", help="where the scale part writes")
     args = parser.parse_args(argv)
     if not (SHARED / "dedup").is_dir():
         raise SystemExit(f"{SHARED / 'dedup'} is absent: the benchmark needs the shared data")
@@ -463,7 +464,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{row['dataset']}: labels follow the {row['labels']} level ({row['label_evidence']})")
         print(goals(results))
     if args.part in ("scale", "all"):
-        results = scale(args.sizes, args.seed)
+        results = scale(args.sizes, args.seed, args.scale_csv)
         print(table(results, SCALE_COLUMNS))
     return 0
 

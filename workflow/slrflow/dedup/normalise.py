@@ -154,7 +154,7 @@ class Normalised:
     filled: int
     size: int
     supplement: bool = False  # published in a supplement issue (where meeting abstracts appear)
-    # Set by deduplicate() from the whole corpus (slrflow.dedup.series): this title recurs as a series title.
+    # Set by deduplicate() from the whole corpus (slrflow.dedup.corpus): this title recurs as a series title.
     series: bool = False
 
 
