@@ -184,9 +184,9 @@ def deduplicate(
     ]
     say(f"{len(groups)} clusters from {len(rows)} rows")
     member_of = {member: str(record["record_id"]) for record in merged for member in record["member_ids"]}  # type: ignore[attr-defined]
-    # a report of one record is that record, already normalised; a merged one is normalised again (fields filled)
-    singles = [norms[node_of[str(record["record_id"])]] if record["n_members"] == 1 else None for record in merged]
-    studies = link_studies(merged, links=study_links, member_ids=member_of, normalised=singles)
+    # a report is compared by its representative's keys (its most complete copy), already normalised
+    keys = [norms[node_of[str(record["record_id"])]] for record in merged]
+    studies = link_studies(merged, links=study_links, member_ids=member_of, normalised=keys)
     say(f"{len({row['study_id'] for row in studies.rows})} studies from {len(merged)} reports")
     return DedupResult(
         ids,
