@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_dedup_similarity import ARTICLE as SIMILARITY_ARTICLE
 
 from slrflow.cli import main
 from slrflow.dedup import StudyLink, deduplicate, link_studies, read_study_links
@@ -13,18 +14,8 @@ from slrflow.dedup.studies import RELATIONS, STUDY_FIELDS, registry_ids
 from slrflow.errors import DecisionLogError
 from slrflow.tables import read_table
 
-ARTICLE = {
-    "record_id": "art",
-    "title": "Gain-of-function mutations in complement factor B are associated with atypical hemolytic uremic syndrome",
-    "authors": "Goicoechea de Jorge, E.; Harris, C. L.; Esparza-Gordillo, J.; Carreras, L.",
-    "year": "2007",
-    "journal": "Proceedings of the National Academy of Sciences of the United States of America",
-    "volume": "104",
-    "number": "1",
-    "pages": "240-245",
-    "doi": "10.1073/pnas.0606685104",
-    "abstract": "",
-}
+# the article of test_dedup_similarity, with a DOI of its own
+ARTICLE = {**SIMILARITY_ARTICLE, "record_id": "art", "doi": "10.1073/pnas.0606685104", "abstract": ""}
 
 
 def studies(*records: dict[str, str], links: list[StudyLink] | None = None) -> dict[str, dict[str, str]]:
