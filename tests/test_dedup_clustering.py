@@ -26,11 +26,20 @@ def clusters_by_id(result) -> dict[str, str]:
 
 def test_fixture_groups(rows: list[dict[str, str]]) -> None:
     found = clusters_by_id(deduplicate(rows))
-    # an erratum joins its article: it reports the same study (policy in benchmarks/README.md, Deduplication)
-    assert found["pm1"] == found["em1"] == found["em2"]
+    # an erratum is another report of the article's study: linked to it (studies), never merged with it
+    assert found["pm1"] == found["em1"] != found["em2"]
     assert found["pm2"] == found["em3"] != found["pm3"]  # Part I and Part II apart
     assert found["wos1"] == found["pm4"] != found["wos2"]  # same column, another year apart
-    assert len(set(found.values())) == 6
+    assert len(set(found.values())) == 7
+
+
+def test_fixture_studies(rows: list[dict[str, str]]) -> None:
+    result = deduplicate(rows)
+    studies = {row["record_id"]: row for row in result.studies}
+    assert len(studies) == len(result.records)
+    assert studies["em2"]["relation"] == "erratum"
+    assert studies["em2"]["study_id"] == studies["em2"]["linked_to"] == "pm1"
+    assert studies["pm1"] == {"record_id": "pm1", "study_id": "pm1", "relation": "main", "linked_to": "", "reason": ""}
 
 
 def test_rows_sharing_a_record_id_are_one_record(rows: list[dict[str, str]]) -> None:
@@ -45,7 +54,7 @@ def test_rows_sharing_a_record_id_are_one_record(rows: list[dict[str, str]]) -> 
 def test_representative_is_most_complete_and_fields_are_merged(rows: list[dict[str, str]]) -> None:
     result = deduplicate(rows)
     record = {r["record_id"]: r for r in result.records}["pm1"]  # pm1 has the DOI, em1 has none
-    assert record["member_ids"] == ["em1", "em2", "pm1"]
+    assert record["member_ids"] == ["em1", "pm1"]
     assert record["doi"] == "10.1056/NEJMc0806484"
     reasons = dict(zip(result.record_ids, result.match_reasons, strict=True))
     assert reasons["pm1"] == "representative"
@@ -55,13 +64,15 @@ def test_representative_is_most_complete_and_fields_are_merged(rows: list[dict[s
 
 
 def test_cluster_ids_do_not_depend_on_row_order(rows: list[dict[str, str]]) -> None:
-    expected = clusters_by_id(deduplicate(rows))
+    first = deduplicate(rows)
+    expected = clusters_by_id(first)
     for seed in range(5):
         shuffled = list(rows)
         random.Random(seed).shuffle(shuffled)
         result = deduplicate(shuffled)
         assert clusters_by_id(result) == expected
-        assert result.matches == deduplicate(rows).matches
+        assert result.matches == first.matches
+        assert result.studies == first.studies and result.refused == first.refused
 
 
 def test_different_override_splits_a_cluster_linked_through_a_third_record(rows: list[dict[str, str]]) -> None:
@@ -119,6 +130,32 @@ def test_clustering_never_joins_conflicting_records() -> None:
     result = cluster(3, edges, order_key=["a", "b", "c"], conflict=conflict)
     assert result.labels[0] == result.labels[1] != result.labels[2]
     assert result.blocked[0][1] == "different pages"
+    # the refusal names the two members that conflict, not the edge that was tried (b-c)
+    assert {result.blocked[0].a, result.blocked[0].b} == {0, 2}
+
+
+def test_a_chain_never_joins_contradicting_records_and_the_refusal_is_written() -> None:
+    # A and B are one article with and without its issue; C is the same title in another issue of the volume.
+    # A-B and B-C both match, but A and C contradict each other: C stays out, and refused says why.
+    article = {
+        "title": "Gain-of-function mutations in complement factor B are associated with atypical hemolytic uremic "
+        "syndrome",
+        "authors": "Goicoechea de Jorge, E.; Harris, C. L.",
+        "year": "2007",
+        "journal": "PNAS",
+        "volume": "104",
+        "pages": "240-245",
+    }
+    rows = [
+        {**article, "record_id": "a", "number": "1"},
+        {**article, "record_id": "b", "number": ""},
+        {**article, "record_id": "c", "number": "25", "pages": ""},
+    ]
+    result = deduplicate(rows)
+    clusters = clusters_by_id(result)
+    assert clusters["a"] == clusters["b"] != clusters["c"]
+    refused = [row for row in result.refused if row["level"] == "report"]
+    assert refused and all("different issues of one volume: a and c" in row["refused_because"] for row in refused)
 
 
 def test_blocking_finds_typos_through_other_keys() -> None:

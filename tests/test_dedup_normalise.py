@@ -9,10 +9,12 @@ from slrflow.dedup.normalise import (
     author_tokens,
     clean_title,
     doi_is_suffix_variant,
+    doi_is_version_variant,
     first_page,
     journal_segments,
     last_page,
     normalise_record,
+    series_key,
     title_markers,
     title_numbers,
     volume_key,
@@ -132,3 +134,34 @@ def test_normalise_record() -> None:
     assert record.doi == "10.1000/xyz"
     assert (record.page, record.last_page, record.year) == ("5", "9", 2001)
     assert record.filled == 4
+
+
+def test_notice_keys() -> None:
+    # a title that only cites its article is a notice of unstated kind; stacked notice words are all cut
+    cited = normalise_record({"title": "Eculizumab for atypical hemolytic-uremic syndrome (vol 360, pg 542, 2009)"})
+    assert cited.markers == {"erratum"}
+    embase = normalise_record(
+        {
+            "title": "Eculizumab for atypical hemolytic-uremic syndrome "
+            "(New England Journal of Medicine (2009) 360 (542-544))"
+        }
+    )
+    assert embase.markers == {"notice"} and embase.title == "eculizumab for atypical hemolytic uremic syndrome"
+    stacked = normalise_record({"title": "Erratum: Author Correction: A remarkable assemblage of petroglyphs"})
+    assert stacked.title == "a remarkable assemblage of petroglyphs" and stacked.markers == {"erratum"}
+    assert normalise_record({"title": "Retraction notice: A trial of X"}).title == "a trial of x"
+    assert normalise_record({"title": "A trial of X (the ABC trial)"}).markers == frozenset()
+
+
+def test_doi_and_issue_keys() -> None:
+    # a DOI in a URL is percent-encoded; preprint versions are versions of one DOI
+    encoded = normalise_record({"doi": "http://dx.doi.org/10.1016/S0025-7753%2817%2930624-3"})
+    assert encoded.doi == normalise_record({"doi": "10.1016/s0025-7753(17)30624-3"}).doi
+    assert doi_is_version_variant("10.1101/2020.03.01.123456v1", "10.1101/2020.03.01.123456v2")
+    assert not doi_is_version_variant("10.1371/journal.pone.0012345", "10.1371/journal.pone.0012346")
+    # only the digits of an issue compare ('1 Supplement 1' and '1'); the supplement is kept as a flag
+    supplement = normalise_record({"number": "1 Supplement 1"})
+    assert supplement.number == "1" and supplement.supplement
+    assert normalise_record({"pages": "S12-S13"}).supplement
+    assert not normalise_record({"number": "3", "pages": "240-245"}).supplement
+    assert series_key("editor s comments") == series_key("editors comments") == series_key("editor s comment")

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from slrflow.dedup.normalise import normalise_record
-from slrflow.dedup.similarity import author_similarity, compare, conflict, journals_compatible, pages_agree
+from slrflow.dedup.similarity import (
+    DOI_CONFLICT,
+    ISSUE_CONFLICT,
+    NOTICE_CONFLICT,
+    SERIES_CONFLICT,
+    author_similarity,
+    compare,
+    conflict,
+    different_issues,
+    journals_compatible,
+    pages_agree,
+)
 
 ARTICLE = {
     "record_id": "a",
@@ -43,26 +54,22 @@ def test_same_doi_matches_despite_formatting() -> None:
     assert compare(a, b).reason == "doi"
 
 
-def test_erratum_joins_its_article() -> None:
-    # Policy (benchmarks/README.md, Deduplication): an erratum is a report of the same study, so it joins its
-    # article as PRISMA counts studies; its own pages, issue and DOI say nothing against that.
-    a, b = pair(ARTICLE, title="Erratum: " + ARTICLE["title"], number="25", pages="19")
+def test_a_notice_is_never_the_article_it_corrects() -> None:
+    # An erratum, a retraction notice, a reply or a comment is another item than the article it is titled after
+    # (its own page, issue and often DOI): never one report with it, however alike the rest (studies links them).
+    for title in (
+        "Erratum: " + ARTICLE["title"],
+        "Retraction: " + ARTICLE["title"],
+        ARTICLE["title"] + " (vol 104, pg 240, 2007)",
+    ):
+        a, b = pair(ARTICLE, title=title)
+        assert conflict(a, b) == NOTICE_CONFLICT
+        assert compare(a, b) is None
+    # two copies of one notice are one report; a notice citing its article is an erratum of unstated kind
+    a, b = pair(
+        {**ARTICLE, "title": "Erratum: " + ARTICLE["title"]}, title=ARTICLE["title"] + " (vol 104, pg 240, 2007)"
+    )
     assert conflict(a, b) is None
-    assert compare(a, b).reason == "erratum+title+journal"
-    a, b = pair(ARTICLE, title=ARTICLE["title"] + " (vol 104, pg 240, 2007)", authors="Goicoechea de Jorge, E.")
-    assert compare(a, b) is not None
-    # but only its own article: another title, journal, author list or a later year stays apart
-    a, b = pair(ARTICLE, title="Erratum: Mutations in complement factor H in atypical hemolytic uremic syndrome")
-    assert compare(a, b) is None
-    a, b = pair(ARTICLE, title="Erratum: " + ARTICLE["title"], journal="Kidney International")
-    assert conflict(a, b) == "erratum in another journal"
-    a, b = pair(ARTICLE, title="Erratum: " + ARTICLE["title"], authors="Buddles, M. R.; Donne, R. L.")
-    assert conflict(a, b) == "erratum by other authors"
-    a, b = pair(ARTICLE, title="Erratum: " + ARTICLE["title"], year="2010")
-    assert compare(a, b) is None
-    # a retraction notice is not its article
-    a, b = pair(ARTICLE, title="Retraction: " + ARTICLE["title"])
-    assert conflict(a, b) == "one is an erratum, retraction, reply or comment"
 
 
 def test_reply_is_not_the_letter() -> None:
@@ -126,23 +133,59 @@ def test_short_generic_title_needs_bibliographic_detail() -> None:
     assert compare(a, b) is not None
 
 
-def test_supplement_doi_and_wrong_doi() -> None:
+def test_supplement_or_version_doi_and_wrong_doi() -> None:
     with_doi = {**ARTICLE, "doi": "10.1371/journal.pone.0012345"}
+    # a supplement's or a version's DOI says nothing against one report: the other fields decide
     a, b = pair(with_doi, doi="10.1371/journal.pone.0012345.s001")
-    assert conflict(a, b) == "DOI of a supplement"
+    assert conflict(a, b) is None
+    a, b = pair({**with_doi, "doi": "10.1101/2020.03.01.123456v1"}, doi="10.1101/2020.03.01.123456v2")
+    assert conflict(a, b) is None
     # one DOI shared by unrelated conference abstracts (the supplement issue's DOI) does not merge them
     a, b = pair(with_doi, title="Linagliptin reduces ischaemic brain damage in diabetic mice", pages="S69")
     assert compare(a, b) is None
-    # a wrong DOI on one of two records that agree on everything else is outweighed
+    # a wrong DOI on one of two records that agree on every other field, issue included, is outweighed
     a, b = pair(with_doi, doi="10.1371/journal.pone.0099999")
     assert compare(a, b) is not None
-    a, b = pair(with_doi, doi="10.1371/journal.pone.0099999", pages="")
+    # anything less is two items with two DOIs
+    for change in ({"pages": ""}, {"number": "2"}, {"journal": ""}, {"volume": ""}):
+        a, b = pair(with_doi, doi="10.1371/journal.pone.0099999", **change)
+        assert conflict(a, b) in (DOI_CONFLICT, ISSUE_CONFLICT), change
+
+
+def test_different_issues_of_one_volume_conflict_whatever_else_agrees() -> None:
+    # A journal prints an article once: one title in two issues of a volume is two items (a recurring section,
+    # an unmarked correction, two papers by one author), even with the same first page and authors.
+    a, b = pair(ARTICLE, number="12")
+    assert conflict(a, b) == ISSUE_CONFLICT
     assert compare(a, b) is None
+    # unless the DOI is the same (the DOI names the article), or one 'issue' is the other's article number
+    a, b = pair({**ARTICLE, "doi": "10.1073/pnas.0606685104"}, number="12")
+    assert conflict(a, b) is None
+    a, b = pair({**ARTICLE, "number": "11", "pages": "e0143396"}, number="143396", pages="")
+    assert conflict(a, b) is None
+    # an issue missing on one side, or other volumes, is not this rule
+    a, b = pair(ARTICLE, number="")
+    assert conflict(a, b) is None
+    assert different_issues(*pair(ARTICLE, volume="105", number="2")) is False
+
+
+def test_series_title_merges_only_on_same_doi_or_address() -> None:
+    editorial = {**ARTICLE, "title": "Editor's comments", "authors": "Rai, A.", "pages": "1-4", "number": "1"}
+    a, b = pair(editorial, number="")
+    assert conflict(a, b) is None  # nothing says these differ ...
+    a.series = b.series = True  # ... until the corpus shows the title recurring (slrflow.dedup.corpus)
+    assert conflict(a, b) == SERIES_CONFLICT
+    a, b = pair(editorial)  # the same volume, issue and pages: one item
+    a.series = b.series = True
+    assert conflict(a, b) is None
+    a, b = pair({**editorial, "doi": "10.25300/misq/2020/44.1.e1"}, number="", pages="")
+    a.series = b.series = True
+    assert conflict(a, b) is None
 
 
 def test_different_pages_or_authors_conflict() -> None:
     # a one-page item with the article's title later in the volume: a reply or an unmarked correction
-    a, b = pair(ARTICLE, number="12", pages="1721")
+    a, b = pair(ARTICLE, number="", pages="1721")
     assert conflict(a, b) == "different pages"
     a, b = pair(ARTICLE, pages="1721-1722", journal="Kidney International")
     assert conflict(a, b) == "different pages"
@@ -152,15 +195,18 @@ def test_different_pages_or_authors_conflict() -> None:
 
 
 def test_same_report_on_other_pages_of_one_volume() -> None:
-    # a meeting abstract in the journal's supplement before the article, or a mistyped first page
-    a, b = pair(ARTICLE, number="Suppl 1", pages="S12")
-    assert conflict(a, b) is None
-    assert compare(a, b).reason.endswith("(pages differ)")
+    # a mistyped first page, or one meeting abstract printed twice in a supplement
     a, b = pair(ARTICLE, pages="2240-2245")
+    assert compare(a, b).reason.endswith("(pages differ)")
+    abstract = {**ARTICLE, "number": "Suppl 3", "pages": "S51"}
+    a, b = pair(abstract, number="", pages="S52")
     assert compare(a, b) is not None
-    # never for a short title, which a series shares, nor in another year
-    column = {**ARTICLE, "title": "Gateways to clinical trials", "pages": "473-503"}
-    a, b = pair(column, number="3", pages="185-206")
+    # a meeting abstract in the supplement and the article are two reports of one study (studies links them)
+    a, b = pair(ARTICLE, number="", pages="S12")
+    assert conflict(a, b) == "different pages"
+    # never for a short title, which a series shares
+    column = {**ARTICLE, "title": "Gateways to clinical trials", "pages": "473-503", "number": ""}
+    a, b = pair(column, pages="185-206")
     assert conflict(a, b) == "different pages"
 
 

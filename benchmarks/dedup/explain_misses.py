@@ -33,6 +33,7 @@ from run import FIELDS, SHARED, read_csv  # noqa: E402
 
 from slrflow.dedup import deduplicate  # noqa: E402
 from slrflow.dedup.blocking import candidate_pairs  # noqa: E402
+from slrflow.dedup.corpus import drop_record_numbers, mark_series  # noqa: E402
 from slrflow.dedup.normalise import normalise_record  # noqa: E402
 from slrflow.dedup.similarity import (  # noqa: E402
     author_similarity,
@@ -85,6 +86,8 @@ def explain(folder: Path, seed: int, limit: int, summary: bool) -> tuple[int, in
     result = deduplicate(inputs)
     predicted = dict(zip(result.record_ids, result.cluster_ids, strict=True))
     norms = {row["record_id"]: normalise_record(row) for row in inputs}
+    drop_record_numbers(list(norms.values()))  # the corpus facts deduplicate() applies, so reasons agree
+    mark_series(list(norms.values()))
     ids = sorted(norms)
     candidates = {
         tuple(sorted((ids[i], ids[j]))) for i, j in candidate_pairs([norms[rid] for rid in ids])

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-__all__ = ["Clustering", "Edge", "cluster"]
+__all__ = ["Clustering", "Edge", "Refusal", "cluster"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +24,22 @@ class Edge:
     forced: bool = False  # a reviewer's 'same': needs no compatibility check
 
 
+class Refusal(NamedTuple):
+    """A match not applied: `reason` is why records `a` and `b` (one from each side of it) cannot be together;
+    they are the edge's own records when the edge itself conflicts, other members of the two clusters when not."""
+
+    edge: Edge
+    reason: str
+    a: int
+    b: int
+
+
 @dataclass(slots=True)
 class Clustering:
     labels: list[int]  # node index -> root node index
     applied: list[Edge] = field(default_factory=list)  # edges that joined two clusters
     within: list[Edge] = field(default_factory=list)  # matches between records already clustered together
-    blocked: list[tuple[Edge, str]] = field(default_factory=list)  # matches refused, with the reason
+    blocked: list[Refusal] = field(default_factory=list)  # matches refused, with the reason
 
 
 def cluster(
@@ -65,9 +76,9 @@ def cluster(
             result.within.append(edge)
             continue
         small_root, large_root = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
-        reason = _refusal(members[small_root], members[large_root], forbidden, None if edge.forced else conflict)
-        if reason is not None:
-            result.blocked.append((edge, reason))
+        refusal = _refusal(members[small_root], members[large_root], forbidden, None if edge.forced else conflict)
+        if refusal is not None:
+            result.blocked.append(Refusal(edge, *refusal))
             continue
         parent[small_root] = large_root
         members[large_root].extend(members.pop(small_root))
@@ -81,16 +92,18 @@ def _refusal(
     large: list[int],
     forbidden: dict[int, set[int]],
     conflict: Callable[[int, int], str | None] | None,
-) -> str | None:
+) -> tuple[str, int, int] | None:
+    """Why the two clusters cannot merge, and the two members that say so; every pair across them is checked."""
     if forbidden:
         large_set = set(large)
         for i in small:
-            if forbidden.get(i, set()) & large_set:
-                return "a reviewer asserted 'different'"
+            against = forbidden.get(i, set()) & large_set
+            if against:
+                return "a reviewer asserted 'different'", i, min(against)
     if conflict is not None:
         for i in small:
             for j in large:
                 reason = conflict(i, j)
                 if reason is not None:
-                    return reason
+                    return reason, i, j
     return None

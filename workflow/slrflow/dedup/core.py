@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 
 from slrflow.dedup.blocking import candidate_pairs
 from slrflow.dedup.clustering import Edge, cluster
+from slrflow.dedup.corpus import drop_record_numbers, mark_series
 from slrflow.dedup.merge import merge_rows, rank_key
 from slrflow.dedup.normalise import Normalised, normalise_record
 from slrflow.dedup.overrides import Override, current_overrides
 from slrflow.dedup.similarity import compare, conflict
+from slrflow.dedup.studies import StudyLink, link_studies
 from slrflow.identity import record_id as content_record_id
 from slrflow.tables import split_list
 
@@ -22,7 +24,8 @@ Progress = Callable[[str], None]
 
 @dataclass(slots=True)
 class DedupResult:
-    """One entry per input row in `cluster_ids` and `match_reasons`; one merged record per cluster."""
+    """One entry per input row in `cluster_ids` and `match_reasons`; one merged record per cluster, and one row
+    per merged record in `studies` (slrflow.dedup.studies). `refused` lists every link not made and why."""
 
     record_ids: list[str]
     cluster_ids: list[str]
@@ -31,16 +34,20 @@ class DedupResult:
     matches: list[dict[str, object]]
     blocked: list[dict[str, object]] = field(default_factory=list)
     ignored_overrides: list[tuple[Override, str]] = field(default_factory=list)
+    studies: list[dict[str, str]] = field(default_factory=list)
+    refused: list[dict[str, str]] = field(default_factory=list)
+    ignored_study_links: list[tuple[StudyLink, str]] = field(default_factory=list)
 
 
 def deduplicate(
     rows: Sequence[Mapping[str, str]],
     *,
     overrides: Sequence[Override] = (),
+    study_links: Sequence[StudyLink] = (),
     progress: Progress | None = None,
 ) -> DedupResult:
-    """Cluster rows that describe the same study. Rows sharing a record_id are one record; an empty record_id
-    is computed from the content (slrflow.identity)."""
+    """Cluster rows that are copies of one report, then link the reports into studies. Rows sharing a record_id
+    are one record; an empty record_id is computed from the content (slrflow.identity)."""
     say = progress or (lambda message: None)
     ids = [(row.get("record_id") or "").strip() or content_record_id(row) for row in rows]
 
@@ -60,6 +67,9 @@ def deduplicate(
         record["record_id"] = rid
     norms = [normalise_record(record) for record in node_records]  # type: ignore[arg-type]
     say(f"normalised {len(rows)} rows ({len(node_ids)} distinct record_ids)")
+    if drop_record_numbers(norms):
+        say("the issue column holds a different value on nearly every record (record numbers?): issues ignored")
+    say(f"{mark_series(norms)} titles recur as series titles")
 
     current = current_overrides(list(overrides))
     ignored: list[tuple[Override, str]] = []
@@ -118,9 +128,9 @@ def deduplicate(
     clustering = cluster(
         len(norms), [*forced, *identical, *matched], order_key=node_ids, conflict=leader_conflict, cannot_link=cannot
     )
-    for edge, reason in clustering.blocked:
-        if edge.forced:
-            ignored.append((_override_of(current, node_ids, edge), f"not applied: {reason}"))
+    for refusal in clustering.blocked:
+        if refusal.edge.forced:
+            ignored.append((_override_of(current, node_ids, refusal.edge), f"not applied: {refusal.reason}"))
 
     # Representative: the most complete record of each cluster; ties go to the smallest record_id.
     groups: dict[int, list[int]] = defaultdict(list)
@@ -161,9 +171,35 @@ def deduplicate(
     matches = [audit(edge, "merged") for edge in clustering.applied]
     matches += [audit(edge, "within") for edge in clustering.within]
     matches.sort(key=lambda m: (str(m["record_id_a"]), str(m["record_id_b"])))
-    blocked = [{**audit(edge, "blocked"), "blocked_by": reason} for edge, reason in clustering.blocked]
+    blocked = [{**audit(refusal.edge, "blocked"), "blocked_by": refusal.reason} for refusal in clustering.blocked]
+    refused = [
+        {
+            "record_id_a": node_ids[refusal.edge.a],
+            "record_id_b": node_ids[refusal.edge.b],
+            "level": "report",
+            "match": f"{refusal.edge.reason} {refusal.edge.score:.2f}",
+            "refused_because": f"{refusal.reason}: {' and '.join(sorted((node_ids[refusal.a], node_ids[refusal.b])))}",
+        }
+        for refusal in clustering.blocked
+    ]
     say(f"{len(groups)} clusters from {len(rows)} rows")
-    return DedupResult(ids, cluster_ids, reasons, merged, matches, blocked, ignored)
+    member_of = {member: str(record["record_id"]) for record in merged for member in record["member_ids"]}  # type: ignore[attr-defined]
+    # a report is compared by its representative's keys (its most complete copy), already normalised
+    keys = [norms[node_of[str(record["record_id"])]] for record in merged]
+    studies = link_studies(merged, links=study_links, member_ids=member_of, normalised=keys)
+    say(f"{len({row['study_id'] for row in studies.rows})} studies from {len(merged)} reports")
+    return DedupResult(
+        ids,
+        cluster_ids,
+        reasons,
+        merged,
+        matches,
+        blocked,
+        ignored,
+        studies.rows,
+        refused + studies.refused,
+        studies.ignored,
+    )
 
 
 def _identity_key(norm: Normalised) -> tuple:
@@ -173,6 +209,7 @@ def _identity_key(norm: Normalised) -> tuple:
         norm.year,
         norm.journal_text,
         norm.volume,
+        norm.number,
         norm.page,
         norm.doi,
         norm.markers,

@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from slrflow.identity import normalise_doi
 from slrflow.identity import normalise_text as _normalise_unicode
@@ -20,10 +21,12 @@ __all__ = [
     "Normalised",
     "author_tokens",
     "doi_is_suffix_variant",
+    "doi_is_version_variant",
     "first_page",
     "journal_segments",
     "last_page",
     "normalise_record",
+    "series_key",
     "title_markers",
     "title_numbers",
     "volume_key",
@@ -45,7 +48,8 @@ _WOS_ERRATUM = re.compile(r"\(\s*vol\.?\s*\d+\s*,\s*pg\.?\s*\w+", re.IGNORECASE)
 # ("(vol 360, pg 542, 2009)"), Embase ("(New England Journal of Medicine (2009) 360 (542-544))") and MEDLINE
 # letters ("... N Engl J Med. 2009 Jan 29;360(5):544-6") write it. A title never ends in a citation of itself.
 _NOTICE_PREFIX = re.compile(
-    r"^\s*(?:errat(?:um|a)|corrigend(?:um|a)|correction|author correction|publisher'?s note)"
+    r"^\s*(?:errat(?:um|a)|corrigend(?:um|a)|correction|author correction|publisher'?s note|"
+    r"retraction(?: notice)?|notice of retraction|retracted(?: article)?|withdrawn|expression of concern)"
     r"(?:\s+(?:to|of))?\s*[:.\-]\s*",
     re.IGNORECASE,
 )
@@ -89,6 +93,8 @@ _ANY_MARKER = re.compile(
     "|".join(f"(?:{pattern.pattern})" for _, pattern in _MARKERS) + f"|(?:{_WOS_ERRATUM.pattern})", re.IGNORECASE
 )
 _NO_MARKERS: frozenset[str] = frozenset()
+NOTICE = "notice"
+NOTICE_ONLY = frozenset({NOTICE})
 # Words after which a roman numeral is a number: "Part II", "type 2", "phase III", "study I".
 _ROMAN_CONTEXT = frozenset({"part", "phase", "type", "stage", "grade", "class", "study", "series", "section"})
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
@@ -147,12 +153,18 @@ class Normalised:
     abstract: str
     filled: int
     size: int
+    supplement: bool = False  # published in a supplement issue (where meeting abstracts appear)
+    # Set by deduplicate() from the whole corpus (slrflow.dedup.corpus): this title recurs as a series title.
+    series: bool = False
 
 
 def normalise_record(row: Mapping[str, str]) -> Normalised:
     """Reduce one input row (CONTRACT_FIELDS, values as strings) to its comparison keys."""
     raw_title = row.get("title") or ""
     title = clean_title(raw_title)
+    markers = title_markers(raw_title)
+    if not markers and ("(" in raw_title or ";" in raw_title) and title != clean_title(raw_title, strip_citation=False):
+        markers = NOTICE_ONLY  # titled after the publication it cites: a notice about it, of unstated kind
     authors_raw = row.get("authors") or ""
     tokens = author_tokens(authors_raw)
     journal_raw = row.get("journal") or ""
@@ -160,9 +172,9 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
     values = [(row.get(name) or "").strip() for name in fields]
     return Normalised(
         record_id=row.get("record_id") or "",
-        doi=normalise_doi(row.get("doi")),
+        doi=normalise_doi(unquote(row.get("doi") or "")),  # a DOI in a URL is percent-encoded
         title=title,
-        markers=title_markers(raw_title),
+        markers=markers,
         numbers=title_numbers(title),
         authors=tokens,
         first_author=_first_author(authors_raw),
@@ -176,15 +188,17 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
         abstract=normalise_text((row.get("abstract") or "")[: ABSTRACT_CHARS + 100])[:ABSTRACT_CHARS],
         filled=sum(1 for value in values if value),
         size=sum(len(value) for value in values),
+        supplement=_in_supplement(row.get("volume"), row.get("number"), row.get("pages")),
     )
 
 
-def clean_title(title: str) -> str:
+def clean_title(title: str, *, strip_citation: bool = True) -> str:
     """The normalised title without database annotations or a trailing language tag such as '[German]'."""
     text = (_ANNOTATION.sub(" ", title) if "[" in title else title).strip()
-    if text[:1] in "EeCcAaPp" or "(" in text or ";" in text:
-        text = _NOTICE_PREFIX.sub("", text, count=1)
-        text = _strip_citation(text)
+    if text[:1] in "EeCcAaPpRrWwNn" or "(" in text or ";" in text:
+        text = _NOTICE_PREFIX.sub("", _NOTICE_PREFIX.sub("", text, count=1), count=1)  # "Erratum: Correction: ..."
+        if strip_citation:
+            text = _strip_citation(text)
     if " " in text:
         text = _THOUSANDS.sub(r"\1\2", text)
     for _ in range(4 if "[" in text else 0):
@@ -266,9 +280,29 @@ def _first_author(authors: str) -> str:
     return ""
 
 
+_SUPPLEMENT = re.compile(r"\bsup|\bs\s*\d", re.IGNORECASE)
+_SUPPLEMENT_PAGE = re.compile(r"\s*s\d", re.IGNORECASE)
+
+
+def _in_supplement(volume: str | None, number: str | None, pages: str | None) -> bool:
+    """A supplement issue ('Suppl 1', '1 Supplement 1', 'S2') or supplement pages ('S12-S13')."""
+    return bool(
+        (volume and _SUPPLEMENT.search(volume))
+        or (number and _SUPPLEMENT.search(number))
+        or (pages and _SUPPLEMENT_PAGE.match(pages))
+    )
+
+
 def _number_key(number: str | None) -> str:
+    # (a supplement is written '1 Suppl 1', 'Supplement 1' or '1' by different databases: only digits compare)
     match = _DIGITS.search(number or "")
     return match.group(0).lstrip("0") if match else ""
+
+
+def series_key(title: str) -> str:
+    """The key under which a normalised title is counted as recurring: its words without a final 's', so
+    "Editor's Comments", "Editors' Comments" and "Editor's Comment" are one series title."""
+    return " ".join(word.rstrip("s") for word in title.split() if word != "s")
 
 
 def year_of(value: str | None) -> int | None:
@@ -332,6 +366,17 @@ def last_page(pages: str | None) -> str:
     if digits and len(digits) < len(first_digits):
         digits = first_digits[: len(first_digits) - len(digits)] + digits
     return (head or first[: len(first) - len(first_digits)]) + digits
+
+
+_DOI_VERSION = re.compile(r"(?:[./_\-]?v\d{1,2})$")
+
+
+def doi_is_version_variant(a: str, b: str) -> bool:
+    """Whether two DOIs name versions of one work: a preprint server's 'v2' ('10.1101/2020.03.01.123456v2')
+    or a version suffix on one of them only."""
+    if a == b or not a or not b:
+        return False
+    return _DOI_VERSION.sub("", a) == _DOI_VERSION.sub("", b)
 
 
 def doi_is_suffix_variant(a: str, b: str) -> bool:

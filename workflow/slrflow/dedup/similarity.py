@@ -1,31 +1,38 @@
-"""Pairwise evidence: whether two records conflict, and whether they are the same bibliographic record.
+"""Pairwise evidence: whether two records conflict, and whether they are copies of one report.
 
 Two questions, asked separately:
 
-- `conflict(a, b)` names a reason why two records cannot be one study (different DOIs, years, volumes, first
-  pages, part numbers, one an erratum or reply and the other not). Clustering asks it of every pair it would put
-  together, so a chain of plausible matches cannot join records that contradict each other.
+- `conflict(a, b)` names a reason why two records cannot be one report (one a notice and the other not, two
+  issues of one volume, different DOIs, a recurring series title without one DOI or address, different years,
+  volumes, pages, part numbers). Clustering asks it of every pair it would put together, so a chain of plausible
+  matches cannot join records that contradict each other.
 - `compare(a, b)` decides a match from agreeing evidence and explains it ('doi', 'title+authors+year+pages').
 
 The rules are conservative: a false merge loses a study, a missed duplicate costs a reviewer a few seconds.
+Reports of one study (an erratum and its article, a meeting abstract and the article) are not copies: they are
+linked, not merged, by slrflow.dedup.studies.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 from rapidfuzz.fuzz import token_set_ratio
 
-from slrflow.dedup.normalise import SURNAME, Normalised, doi_is_suffix_variant
+from slrflow.dedup.normalise import NOTICE, SURNAME, Normalised, doi_is_suffix_variant, doi_is_version_variant
 
 __all__ = [
     "Match",
     "author_similarity",
     "compare",
     "conflict",
+    "different_issues",
     "journals_compatible",
+    "meeting_abstract",
     "pages_agree",
+    "same_address",
     "title_similarity",
 ]
 
@@ -40,7 +47,11 @@ TITLE_FLOOR = 0.75
 AUTHORS_AGREE = 0.75
 AUTHORS_FLOOR = 0.34
 ABSTRACT_AGREE = 90.0
-ERRATUM = frozenset({"erratum"})
+# The hard conflicts, by name: refused.csv and the tests refer to these.
+NOTICE_CONFLICT = "one is a notice (erratum, retraction, reply or comment) and the other is not"
+SERIES_CONFLICT = "recurring series title without the same DOI or the same volume, issue and pages"
+ISSUE_CONFLICT = "different issues of one volume"
+DOI_CONFLICT = "different DOIs"
 MAX_ARTICLE_PAGES = 60
 
 
@@ -185,21 +196,23 @@ def _abbreviates_word(short: str, long: str) -> bool:
 
 
 def conflict(a: Normalised, b: Normalised) -> str | None:
-    """The reason these two records cannot be the same study, or None if nothing contradicts it."""
+    """The reason these two records cannot be the same report, or None if nothing contradicts it.
+
+    The first checks are hard: no agreement elsewhere outweighs them (see each helper for the fact it rests on).
+    """
     same_doi = bool(a.doi) and a.doi == b.doi
-    if a.markers != b.markers:
-        if a.markers ^ b.markers != ERRATUM:
-            return "one is an erratum, retraction, reply or comment"
-        return _erratum_conflict(a, b)
+    if a.markers != b.markers and not _same_notice_kind(a.markers, b.markers):
+        return NOTICE_CONFLICT
+    if (a.series or b.series) and not same_doi and not same_address(a, b):
+        return SERIES_CONFLICT
+    if not same_doi and different_issues(a, b):
+        return ISSUE_CONFLICT
+    if a.doi and b.doi and not same_doi and not _doi_variants(a.doi, b.doi) and not _agree_despite_doi(a, b):
+        return DOI_CONFLICT
     locator = same_locator(a, b)
     if a.title and b.title and a.numbers != b.numbers and not locator:
         # (a translation may drop or respell a number; one volume and page range is still one article)
         return "different numbers in titles"
-    if a.doi and b.doi and not same_doi:
-        if doi_is_suffix_variant(a.doi, b.doi):
-            return "DOI of a supplement"
-        if not _agree_despite_doi(a, b):
-            return "different DOIs"
     pages = pages_agree(a, b)
     volumes = _volumes_agree(a, b)
     same_volume = bool(volumes)
@@ -260,6 +273,8 @@ def _same_report_other_pages(a: Normalised, b: Normalised, title: float, authors
     return (
         not _later_single_page(a, b)
         and not _later_single_page(b, a)
+        and not _abstract_beside_article(a, b)
+        and not _abstract_beside_article(b, a)
         and title >= TITLE_STRONG
         and min(len(a.title), len(b.title)) >= SHORT_TITLE
         and authors >= AUTHORS_AGREE
@@ -267,6 +282,26 @@ def _same_report_other_pages(a: Normalised, b: Normalised, title: float, authors
         and a.year == b.year
         and journals_compatible(a, b) is True
         and _volumes_agree(a, b) is not False
+    )
+
+
+# ('proceedings' alone is not a meeting: 'Proceedings of the National Academy of Sciences' is a journal)
+_MEETING = re.compile(r"\b(?:abstracts?|meeting|congress|conference|symposium|supplement|poster)\b", re.IGNORECASE)
+
+
+def meeting_abstract(record: Normalised) -> bool:
+    """Whether a record is a meeting abstract: in a supplement issue or on supplement pages, or in a source named
+    as abstracts, a meeting, a congress or a conference."""
+    return record.supplement or bool(_MEETING.search(record.journal_text))
+
+
+def _abstract_beside_article(abstract: Normalised, article: Normalised) -> bool:
+    """A meeting abstract and an article of several pages outside any supplement: two reports of one study."""
+    return (
+        meeting_abstract(abstract)
+        and not meeting_abstract(article)
+        and bool(article.last_page)
+        and not _same_page(article.page, article.last_page)
     )
 
 
@@ -278,31 +313,60 @@ def _later_single_page(one: Normalised, other: Normalised) -> bool:
     return digits.isdigit() and end.isdigit() and int(digits) > int(end)
 
 
-def _erratum_conflict(a: Normalised, b: Normalised) -> str | None:
-    """An erratum and its article: a report of the same study (PRISMA counts studies, so they are one), told
-    by the corrected title, journal and authors; the erratum's own pages, issue and DOI say nothing."""
-    if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
-        return "erratum of another year's article"
-    if not a.title or not b.title or a.numbers != b.numbers:
-        return "erratum of another article"
-    if title_similarity(a.title, b.title) < TITLE_STRONG or min(len(a.title), len(b.title)) < SHORT_TITLE:
-        return "erratum of another article"
-    if journals_compatible(a, b) is False:
-        return "erratum in another journal"
-    if 0 <= author_similarity(a.authors, b.authors) < AUTHORS_AGREE:
-        return "erratum by other authors"
-    return None
+def _same_notice_kind(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two notices whose kinds may agree: a notice that only cites its article ('Title (vol 360, pg 542, 2009)')
+    does not say whether it corrects, retracts or answers it."""
+    return bool(a) and bool(b) and (NOTICE in a or NOTICE in b)
+
+
+def different_issues(a: Normalised, b: Normalised) -> bool:
+    """Two issues of one volume, both stated: a journal prints an article once, so the same title in two issues
+    of one volume is two items (a section that recurs, an article and its unmarked correction or reply). An
+    issue equal to the other record's page is an article number put in the issue field, not an issue."""
+    return (
+        bool(a.volume)
+        and a.volume == b.volume
+        and bool(a.number and b.number)
+        and a.number != b.number
+        and a.number != _digits(b.page)
+        and b.number != _digits(a.page)
+    )
+
+
+def _digits(page: str) -> str:
+    return page.lstrip("abcdefghijklmnopqrstuvwxyz")
+
+
+def same_address(a: Normalised, b: Normalised) -> bool:
+    """One full bibliographic address: volume, issue and first page all stated and equal (and the last pages,
+    where both give one)."""
+    return (
+        bool(a.volume and a.number and a.page)
+        and a.volume == b.volume
+        and a.number == b.number
+        and _same_page(a.page, b.page)
+        and (not a.last_page or not b.last_page or _same_page(a.last_page, b.last_page))
+        and journals_compatible(a, b) is not False
+    )
+
+
+def _doi_variants(a: str, b: str) -> bool:
+    """One DOI is a version ('...v2') or a supplement ('....s001') of the other: the DOIs then say nothing against
+    one report, and the other fields decide."""
+    return doi_is_version_variant(a, b) or doi_is_suffix_variant(a, b)
 
 
 def _agree_despite_doi(a: Normalised, b: Normalised) -> bool:
-    # A database sometimes attaches a wrong DOI (of the journal issue, of a related paper); full agreement on
-    # everything else, pages included, outweighs it.
+    # A database sometimes attaches a wrong DOI (of the journal issue, of a related paper); agreement on every
+    # other field, issue and pages included, outweighs it. Anything less is two items with two DOIs.
     return (
         a.year == b.year
         and a.year is not None
         and bool(pages_agree(a, b))
-        and journals_compatible(a, b) is not False
-        and _volumes_agree(a, b) is not False
+        and journals_compatible(a, b) is True
+        and bool(a.volume and b.volume)
+        and _volumes_agree(a, b) is not False  # (equal, or a volume and an issue swapped by one database)
+        and not (a.number and b.number and a.number != b.number)
         and title_similarity(a.title, b.title) >= TITLE_STRONG
         and author_similarity(a.authors, b.authors) >= AUTHORS_AGREE
     )
@@ -319,8 +383,6 @@ def compare(a: Normalised, b: Normalised) -> Match | None:
     if same_doi:
         return Match("doi", 1.0)
     authors = author_similarity(a.authors, b.authors)
-    if a.markers != b.markers:  # conflict() let it through: an erratum and its article
-        return Match("erratum+title+journal", round(0.9 * title, 4))
     found = _compare_fields(a, b, title, authors)
     if found is None and same_locator(a, b) and (title >= TITLE_STRONG or authors >= AUTHORS_AGREE or authors < 0):
         # one bibliographic address: a translated title, or author names spelled another way, or no authors on
