@@ -17,6 +17,7 @@ slrflow.identity.record_id.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,8 @@ class ImportResult:
     encoding: str
     source_file: str = ""
     warnings: list[FileWarning] = field(default_factory=list)
+    # The file ends inside its last record, which may therefore be incomplete (its import_warnings say so too).
+    truncated: bool = False
 
     def __len__(self) -> int:
         return len(self.records)
@@ -139,6 +142,8 @@ def loads(
     where = source_file or "<data>"
     warnings: list[tuple[int | None, str]] = []
     encoding = "utf-8"
+    fallback_lines: list[int] = []
+    n_decoding = 0  # warnings about the whole file's decoding, not about one record
     if isinstance(data, bytes) and (format == table.XLSX or (format is None and data.startswith(_XLSX_MAGIC))):
         name = table.XLSX
         encoding = "xlsx"
@@ -148,6 +153,8 @@ def loads(
             decoded = decode(data)
             text, encoding = decoded.text, decoded.encoding
             warnings.extend(decoded.warnings)
+            fallback_lines = decoded.fallback_lines
+            n_decoding = len(decoded.warnings)
         else:
             text = data[1:] if data.startswith("\ufeff") else data
             if "\r" in text:
@@ -168,10 +175,45 @@ def loads(
         finish(raw, position=position, source_format=name, source_file=source_file, database=database, warn=warnings)
         for position, raw in enumerate(parsed.records, 1)
     ]
+    starts = [raw.get("_line") for raw in parsed.records]
+    if parsed.truncated and records:
+        line = starts[-1] if isinstance(starts[-1], int) else None
+        warnings.append(
+            (line, f"record {len(records)} is possibly truncated: the file ends inside it; check the export is complete")
+        )
+    _attach_warnings(records, starts, warnings[n_decoding:], fallback_lines)
     return ImportResult(
         records=records,
         format=name,
         encoding=encoding,
         source_file=source_file,
         warnings=[FileWarning(message, line) for line, message in warnings],
+        truncated=parsed.truncated and bool(records),
     )
+
+
+def _attach_warnings(
+    records: list[dict[str, object]],
+    starts: list[object],
+    warnings: list[tuple[int | None, str]],
+    fallback_lines: list[int],
+) -> None:
+    """Copy into each record's import_warnings the warnings about it: those given at its first line, and the
+    lines of it that were read as Windows-1252 in a file of mixed encodings."""
+    if not records or not all(isinstance(start, int) for start in starts):
+        return
+    index_of = {start: k for k, start in enumerate(starts)}
+    for line, message in warnings:
+        if line in index_of:
+            records[index_of[line]]["import_warnings"].append(message)  # type: ignore[union-attr]
+    ordered = sorted((start, k) for k, start in enumerate(starts))  # type: ignore[misc]
+    lines_of: dict[int, list[int]] = {}
+    for line in fallback_lines:
+        at = bisect.bisect_right(ordered, (line, len(records))) - 1
+        if at >= 0:
+            lines_of.setdefault(ordered[at][1], []).append(line)
+    for k, lines in lines_of.items():
+        shown = ", ".join(map(str, lines[:5])) + (" ..." if len(lines) > 5 else "")
+        records[k]["import_warnings"].append(  # type: ignore[union-attr]
+            f"line{'s' if len(lines) > 1 else ''} {shown} read as Windows-1252 (the rest of the file is UTF-8)"
+        )

@@ -243,6 +243,7 @@ def finish(
         record[name] = clean(raw.get(name))
     record["authors"] = _dedupe(split_authors(raw.get("authors")))
     record["keywords"] = split_keywords(raw.get("keywords"))
+    record["import_warnings"] = []
     year_text = record["year"]
     record["year"] = first_year(year_text)
     if year_text and not record["year"]:

@@ -97,6 +97,7 @@ def parse(text: str) -> Parsed:
     if tags is not None:
         warnings.append((start, "last record has no 'ER  -' line; read to the end of the file"))
         result.records.append(_record(tags, start))
+        result.truncated = True
     if not result.records:
         raise ParseError(
             "no RIS record found: every record must start with a 'TY  - ' line and end with 'ER  - '", stray or 1

@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 
 from slrflow.importers._base import Parsed, ParseError
 from slrflow.importers._fields import RawRecord
+from slrflow.tables import FIELD_SIZE_LIMIT
 
 __all__ = ["CSV", "TSV", "WOS_TAB", "XLSX", "looks_like", "parse", "parse_xlsx", "record_from_mapping"]
 
@@ -185,24 +185,65 @@ def parse(text: str) -> Parsed:
             cells = next(csv.reader([line], delimiter=delimiter), [])
             if _is_header([normalise_header(c) for c in cells]):
                 body = text.split("\n", offset)[-1] if offset else text
-                _raise_field_limit()
-                reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=False)
-                return _rows_to_records(_numbered(reader, offset), wos=delimiter == "\t" and cells[:1] == ["PT"])
+                notes: list[tuple[int | None, str]] = []
+                rows = _resynchronised(body, delimiter, offset, len(cells), notes)
+                result = _rows_to_records(rows, wos=delimiter == "\t" and cells[:1] == ["PT"])
+                result.warnings[:0] = notes
+                last = result.records[-1] if result.records else None
+                # A file cut mid-row: no final line break and a last row shorter than the header.
+                result.truncated = bool(last) and not text.endswith("\n") and int(last.get("_cells", 0)) < len(cells)
+                return result
     raise ParseError("no header row with a title column in the first 30 lines", 1)
 
 
-def _numbered(reader: Iterable[list[str]], offset: int) -> Iterator[tuple[int, list[str]]]:
-    line = offset + 1
-    iterator = iter(reader)
+def _resynchronised(
+    body: str, delimiter: str, offset: int, width: int, notes: list[tuple[int | None, str]]
+) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) per row. A quote that opens a field and is never closed makes csv read every later line
+    into that field (rows lost without a word). A row that spans several lines is checked: if it has the wrong
+    number of cells, or one of the lines it swallowed is a complete row on its own, its first line is read as
+    the row (the broken field ends at that line's end), a warning names the line, and reading goes on at the
+    next line."""
+    lines = body.split("\n")
+    start = 0  # index into lines where the current reader began
     while True:
-        try:
-            row = next(iterator)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise ParseError(f"CSV cannot be read: {error}", line) from error
-        yield line, row
-        line = offset + reader.line_num + 1  # type: ignore[attr-defined]
+        reader = csv.reader(io.StringIO("\n".join(lines[start:]), newline=""), delimiter=delimiter, strict=False)
+        first = start  # index of the current row's first line
+        restart = None
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise ParseError(f"CSV cannot be read: {error}", offset + first + 1) from error
+            last = start + reader.line_num - 1
+            at_end = last >= len(lines) - 2 and not any(lines[last + 1 :])
+            if last > first and first > 0 and _swallowed(row, lines[first + 1 : last + 1], delimiter, width, at_end):
+                cells = next(csv.reader([lines[first]], delimiter=delimiter, strict=False), [])
+                notes.append(
+                    (
+                        offset + first + 1,
+                        f"a quote opened in a field of this row is never closed, so it ran on over lines "
+                        f"{offset + first + 2}-{offset + last + 1}; the row was read up to its line end and "
+                        "the following lines as rows of their own",
+                    )
+                )
+                yield offset + first + 1, [c.rstrip("\n") for c in cells]
+                restart = first + 1
+                break
+            yield offset + first + 1, row
+            first = last + 1
+        start = restart
+
+
+def _swallowed(row: list[str], later_lines: list[str], delimiter: str, width: int, at_end: bool) -> bool:
+    # A short row that ends the file is a file cut mid-row (reported as truncated), unless it swallowed rows.
+    if len(row) != width and not at_end:
+        return True
+    # A legitimate multi-line field holds prose; a line that is by itself a row of the header's width is data.
+    # (Five columns or more: in a narrow table a sentence with commas can have the header's width by chance.)
+    return width >= 5 and any(len(next(csv.reader([line], delimiter=delimiter), [])) == width for line in later_lines)
 
 
 def parse_xlsx(data: bytes) -> Parsed:
@@ -246,6 +287,7 @@ def _rows_to_records(rows: Iterator[tuple[int, list[str]]], *, wos: bool) -> Par
             result.warnings.append((number, f"row has {len(row)} cells, the header {width}; extra cells ignored"))
         record = _record(row, columns)
         record["_line"] = number
+        record["_cells"] = len(row)
         result.records.append(record)
     return result
 
@@ -311,9 +353,3 @@ def _fill_from_citation(values: dict[str, str], citation: str) -> None:
                 values[name] = value
     if not values.get("journal") and "." in citation:
         values["journal"] = citation.split(".", 1)[0]
-
-
-def _raise_field_limit() -> None:
-    # Abstracts and reference lists exceed csv's default 128 kB field limit in some exports.
-    if csv.field_size_limit() < 2**27:
-        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
