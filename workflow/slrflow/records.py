@@ -50,6 +50,10 @@ def as_table_row(record: Mapping[str, object]) -> dict[str, str]:
     from slrflow.tables import join_list
 
     return {
-        key: join_list([str(v) for v in value]) if isinstance(value, (list, tuple)) else "" if value is None else str(value)
+        key: join_list([str(v) for v in value])
+        if isinstance(value, (list, tuple))
+        else ""
+        if value is None
+        else str(value)
         for key, value in record.items()
     }

@@ -179,7 +179,10 @@ def loads(
     if parsed.truncated and records:
         line = starts[-1] if isinstance(starts[-1], int) else None
         warnings.append(
-            (line, f"record {len(records)} is possibly truncated: the file ends inside it; check the export is complete")
+            (
+                line,
+                f"record {len(records)} is possibly truncated: the file ends inside it; check the export is complete",
+            )
         )
     _attach_warnings(records, starts, warnings[n_decoding:], fallback_lines)
     return ImportResult(

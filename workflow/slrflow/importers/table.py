@@ -11,11 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from slrflow.importers._base import Parsed, ParseError
 from slrflow.importers._fields import RawRecord
-from slrflow.tables import FIELD_SIZE_LIMIT
 
 __all__ = ["CSV", "TSV", "WOS_TAB", "XLSX", "looks_like", "parse", "parse_xlsx", "record_from_mapping"]
 
@@ -200,8 +199,8 @@ def _resynchronised(
     body: str, delimiter: str, offset: int, width: int, notes: list[tuple[int | None, str]]
 ) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) per row. A quote that opens a field and is never closed makes csv read every later line
-    into that field (rows lost without a word). A row that spans several lines is checked: if it has the wrong
-    number of cells, or one of the lines it swallowed is a complete row on its own, its first line is read as
+    into that field (rows lost without a word). A row that spans several lines is checked: if one of the lines
+    it swallowed is a complete row on its own, its first line is read as
     the row (the broken field ends at that line's end), a warning names the line, and reading goes on at the
     next line."""
     lines = body.split("\n")
@@ -218,8 +217,7 @@ def _resynchronised(
             except csv.Error as error:
                 raise ParseError(f"CSV cannot be read: {error}", offset + first + 1) from error
             last = start + reader.line_num - 1
-            at_end = last >= len(lines) - 2 and not any(lines[last + 1 :])
-            if last > first and first > 0 and _swallowed(row, lines[first + 1 : last + 1], delimiter, width, at_end):
+            if last > first and first > 0 and _swallowed(lines[first + 1 : last + 1], delimiter, width):
                 cells = next(csv.reader([lines[first]], delimiter=delimiter, strict=False), [])
                 notes.append(
                     (
@@ -237,12 +235,10 @@ def _resynchronised(
         start = restart
 
 
-def _swallowed(row: list[str], later_lines: list[str], delimiter: str, width: int, at_end: bool) -> bool:
-    # A short row that ends the file is a file cut mid-row (reported as truncated), unless it swallowed rows.
-    if len(row) != width and not at_end:
-        return True
-    # A legitimate multi-line field holds prose; a line that is by itself a row of the header's width is data.
-    # (Five columns or more: in a narrow table a sentence with commas can have the header's width by chance.)
+def _swallowed(later_lines: list[str], delimiter: str, width: int) -> bool:
+    """A legitimate multi-line field holds prose; a line it took in that is by itself a row of the header's width
+    is data. (Five columns or more: in a narrow table a sentence with commas can have that width by chance; and
+    a cell count that differs from the header's proves nothing, as some exports append a second table.)"""
     return width >= 5 and any(len(next(csv.reader([line], delimiter=delimiter), [])) == width for line in later_lines)
 
 
