@@ -1,7 +1,7 @@
 """`slrflow simulate DATA.csv --prior ID --prior ID --seed N --output ORDER.csv`: replay a labelled dataset.
 
 Plays the reviewer with the labels in DATA.csv (`record_id,title,abstract,label_included`, extra columns
-ignored), starting from the priors, with the same model and query strategy `slrflow rank` and the web app use,
+ignored; ASReview's `included` column is accepted as the label where `label_included` is absent), starting from the priors, with the same model and query strategy `slrflow rank` and the web app use,
 and writes `record_id,label` in the order screened, priors first, up to the last included record (or every
 record with --all). The same data, priors and seed give a byte-identical ORDER.csv.
 """
@@ -16,6 +16,7 @@ from slrflow.errors import InputFileError
 __all__ = ["add_parser", "run"]
 
 REQUIRED = ("record_id", "title", "abstract", "label_included")
+LABEL_COLUMNS = ("label_included", "included")  # slrflow's and the benchmarks' name, then ASReview's
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -45,14 +46,15 @@ def run(args: argparse.Namespace) -> int:
         raise InputFileError(f"cannot read the dataset: {error}", path=args.data) from None
     if not rows:
         raise InputFileError("the dataset has no records", path=args.data)
-    missing = [c for c in REQUIRED if c not in rows[0]]
+    label = next((c for c in LABEL_COLUMNS if c in rows[0]), "label_included")
+    missing = [c for c in (*REQUIRED[:-1], label) if c not in rows[0]]
     if missing:
         raise InputFileError(f"missing column(s) {', '.join(missing)}; need {', '.join(REQUIRED)}", path=args.data)
     labels = []
     for line, row in enumerate(rows, start=2):
-        value = (row["label_included"] or "").strip()
+        value = (row[label] or "").strip()
         if value not in ("0", "1"):
-            raise InputFileError(f"label_included must be 0 or 1, not {value!r}", path=args.data, line=line)
+            raise InputFileError(f"{label} must be 0 or 1, not {value!r}", path=args.data, line=line)
         labels.append(int(value))
     record_ids = [row["record_id"] for row in rows]
     seen: set[str] = set()

@@ -23,10 +23,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from slrflow.errors import ImportFormatError
-from slrflow.importers import bibtex, jsonfile, medline, ovid, proquest, refer, ris, table, wos, xml_formats
+from slrflow.importers import (
+    asreview_project,
+    bibtex,
+    jsonfile,
+    medline,
+    ovid,
+    proquest,
+    refer,
+    ris,
+    table,
+    wos,
+    xml_formats,
+)
 from slrflow.importers._base import Parsed, ParseError
 from slrflow.importers._decode import decode
 from slrflow.importers._fields import finish
+from slrflow.importers._labels import covidence_stage
 
 __all__ = ["FORMATS", "FileWarning", "ImportResult", "detect_format", "load", "loads"]
 
@@ -48,7 +61,7 @@ _TEXT_PARSERS: dict[str, Callable[[str], Parsed]] = {
     table.TSV: table.parse,
     table.WOS_TAB: table.parse,
 }
-FORMATS: tuple[str, ...] = (*_TEXT_PARSERS, table.XLSX)
+FORMATS: tuple[str, ...] = (*_TEXT_PARSERS, table.XLSX, asreview_project.NAME)
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,8 @@ class ImportResult:
 def detect_format(data: str | bytes) -> str:
     """The name of the format `data` is in (one of FORMATS); ImportFormatError if it is none of them."""
     if isinstance(data, bytes):
+        if asreview_project.looks_like(data):
+            return asreview_project.NAME
         if data.startswith(_XLSX_MAGIC):
             return table.XLSX
         data = decode(data).text
@@ -144,10 +159,18 @@ def loads(
     encoding = "utf-8"
     fallback_lines: list[int] = []
     n_decoding = 0  # warnings about the whole file's decoding, not about one record
-    if isinstance(data, bytes) and (format == table.XLSX or (format is None and data.startswith(_XLSX_MAGIC))):
+    if isinstance(data, bytes) and (
+        format == asreview_project.NAME
+        or (format is None and (source_file.endswith(".asreview") or asreview_project.looks_like(data)))
+    ):
+        # A zip like XLSX, told apart by its project.json; a file named .asreview is one whatever its content.
+        name = asreview_project.NAME
+        encoding = "zip"
+        run: Callable[[], Parsed] = lambda: asreview_project.parse(data)  # noqa: E731
+    elif isinstance(data, bytes) and (format == table.XLSX or (format is None and data.startswith(_XLSX_MAGIC))):
         name = table.XLSX
         encoding = "xlsx"
-        run: Callable[[], Parsed] = lambda: table.parse_xlsx(data)  # noqa: E731
+        run = lambda: table.parse_xlsx(data)  # noqa: E731
     else:
         if isinstance(data, bytes):
             decoded = decode(data)
@@ -176,6 +199,10 @@ def loads(
         for position, raw in enumerate(parsed.records, 1)
     ]
     starts = [raw.get("_line") for raw in parsed.records]
+    stage = covidence_stage(Path(source_file).name) if source_file else ""
+    for record in records:
+        if record["tool"] == "covidence" and not record["tool_stage"]:
+            record["tool_stage"] = stage
     if parsed.truncated and records:
         line = starts[-1] if isinstance(starts[-1], int) else None
         warnings.append(

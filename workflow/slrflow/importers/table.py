@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from slrflow.importers._base import Parsed, ParseError
 from slrflow.importers._fields import RawRecord
+from slrflow.importers._labels import ASREVIEW_LABEL_COLUMNS, from_table
 
 __all__ = ["CSV", "TSV", "WOS_TAB", "XLSX", "looks_like", "parse", "parse_xlsx", "record_from_mapping"]
 
@@ -121,6 +122,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "issn": ("issn", "issns", "sn", "primarylocationsourceissnl", "issnisbn", "eissn", "ei"),
     "publisher": ("publisher", "pu", "primarylocationsourcehostorganizationname"),
     "citation": ("citation",),
+    # Screening labels of other tools (see _labels.py).
+    "asreview_label": ASREVIEW_LABEL_COLUMNS,
+    "notes": ("notes",),
+    "covidence": ("covidence",),
+    "rayyan_key": ("key",),
 }
 # Web of Science tab-delimited files use the two-letter tags of its plain-text format as headers.
 WOS_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -321,6 +327,7 @@ def _record(row: list[str], columns: dict[str, list[int]]) -> RawRecord:
 
 def record_from_mapping(values: dict[str, str]) -> RawRecord:
     """A raw record from field -> text, filling volume, issue, pages and year from a citation string."""
+    values.update(from_table(values))
     start, end = values.pop("start_page", ""), values.pop("end_page", "")
     if not values.get("pages"):
         values["pages"] = f"{start}-{end}" if start and end else start
