@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from slrflow.identity import normalise_doi
 from slrflow.identity import normalise_text as _normalise_unicode
+from slrflow.tables import join_list
 
 __all__ = [
     "SURNAME",
@@ -153,11 +154,11 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
     """Reduce one input row (CONTRACT_FIELDS, values as strings) to its comparison keys."""
     raw_title = row.get("title") or ""
     title = clean_title(raw_title)
-    authors_raw = row.get("authors") or ""
+    authors_raw = join_list(row.get("authors"))  # a table's "; "-joined text or an importer's list
     tokens = author_tokens(authors_raw)
     journal_raw = row.get("journal") or ""
     fields = ("title", "abstract", "authors", "year", "journal", "doi", "volume", "number", "pages")
-    values = [(row.get(name) or "").strip() for name in fields]
+    values = [join_list(row.get(name)).strip() for name in fields]
     return Normalised(
         record_id=row.get("record_id") or "",
         doi=normalise_doi(row.get("doi")),
