@@ -68,14 +68,12 @@ def _decision(record: dict[str, object], *, stage: str, source_reviewer: str | N
     tool = record.get("tool")
     value = str(record.get("tool_decision") or "")
     if tool == "covidence":
-        # Covidence's list says how far the study got: past title/abstract means included there.
+        # Covidence's list says how far the study got: a study in a full-text list passed title/abstract.
         list_stage, _, outcome = str(record.get("tool_stage") or "").partition(":")
         if stage == "title_abstract":
-            return (
-                ("exclude" if outcome == "exclude" else "include", "")
-                if list_stage == "full_text" or (list_stage == "title_abstract" and outcome == "exclude")
-                else ("", "")
-            )
+            if list_stage == "full_text":
+                return "include", ""
+            return ("exclude", "") if (list_stage, outcome) == ("title_abstract", "exclude") else ("", "")
         return (outcome, "") if list_stage == "full_text" and outcome in ("include", "exclude") else ("", "")
     tool_stage = str(record.get("tool_stage") or "title_abstract")
     if tool_stage != stage:
