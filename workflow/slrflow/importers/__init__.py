@@ -10,8 +10,14 @@ never by file name, because real exports carry the wrong extension (PubMed files
 plain text named .txt or .ris). A file that cannot be read raises ImportFormatError naming the file and line;
 what could be read but looked odd (a missing 'ER' line, a fallback encoding) is in `ImportResult.warnings`.
 
-Every record has exactly the keys of slrflow.records.RECORD_FIELDS: authors and keywords are lists, the
-rest strings, source_position is the record's 1-based position in its file, record_id comes from
+Nothing is lost without a word: a BibTeX entry with a broken field loses that field, a CSV field opened by a
+quote that never closes stops at its line's end, a file mixing UTF-8 and Windows-1252 is decoded line by line,
+and a file cut inside its last record marks it (`ImportResult.truncated`). Each such warning is also in the
+record's `import_warnings`. Screening labels of other tools (ASReview, Rayyan, Covidence) are kept in the
+record's tool fields (see _labels.py); ASReview project files (.asreview) are read or refused with a reason.
+
+Every record has exactly the keys of slrflow.records.RECORD_FIELDS: authors, keywords and import_warnings are
+lists, the rest strings, source_position is the record's 1-based position in its file, record_id comes from
 slrflow.identity.record_id.
 """
 
