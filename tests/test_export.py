@@ -156,3 +156,40 @@ def test_real_asreview_reads_the_csv_with_its_labels(review, everything) -> None
     assert read["labels"] == expected
     assert read["titles"] == [_one_line(r["title"]) for r in _expected(review)]
     print(f"ASReview read {read['n']} records: {expected.count(1)} labelled 1, {expected.count(0)} labelled 0")
+
+
+def _fixture_records() -> list[export.ExportRecord]:
+    from slrflow.records import as_table_row
+
+    records = []
+    for name in ("csv/citefmt___baseline.csv", "ris/citefmt___baseline_scopus.ris", "bibtex/colrev__wiley_bib.bib"):
+        records += importers.load(REPO / "tests/fixtures/import" / name).records
+    return [export.ExportRecord(as_table_row(r), "pending") for r in records]
+
+
+def test_round_trips_on_real_exports_with_dois_and_abstracts(tmp_path) -> None:
+    """The example review has few DOIs and abstracts; 100 Lens, 10 Scopus and the Wiley BibTeX records have."""
+    import bibtexparser
+    import rispy
+    from bibtexparser.bparser import BibTexParser
+    from bibtexparser.customization import convert_to_unicode
+
+    entries = _fixture_records()
+    assert sum(bool(e.record["doi"]) for e in entries) > 100 and sum(bool(e.record["abstract"]) for e in entries) > 100
+    ris_path, bib_path = tmp_path / "x.ris", tmp_path / "x.bib"
+    export.write(ris_path, entries, format="ris")
+    export.write(bib_path, entries, format="bibtex")
+    by_rispy = rispy.load(ris_path)
+    by_slrflow = importers.load(ris_path).records
+    parser = BibTexParser(common_strings=True, customization=convert_to_unicode)
+    by_bibtexparser = bibtexparser.loads(bib_path.read_text(encoding="utf-8"), parser=parser).entries
+    assert len(by_rispy) == len(by_slrflow) == len(by_bibtexparser) == len(entries)
+    for entry, ris_entry, again, bib in zip(entries, by_rispy, by_slrflow, by_bibtexparser, strict=True):
+        record = entry.record
+        expected = {name: _one_line(record[name]) for name in ("title", "year", "doi", "abstract")}
+        assert {name: ris_entry.get(name, "") for name in expected} == expected
+        assert {name: again[name] for name in expected} == expected
+        assert {name: bib.get(name, "") for name in expected} == expected
+        authors = split_list(record["authors"])
+        assert ris_entry.get("authors", []) == again["authors"] == authors
+        assert [a.strip().strip("{}") for a in bib.get("author", "").split(" and ") if a.strip()] == authors

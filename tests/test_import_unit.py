@@ -215,6 +215,14 @@ def test_split_authors() -> None:
     # A surname of two words keeps its initials (Scopus writes one author per AU line).
     assert split_authors("Da Roit, B.") == ["Da Roit, B."]
     assert split_authors("Da Roit, B., Le Bihan, B.") == ["Da Roit, B.", "Le Bihan, B."]
+    assert split_authors("null van den Hoven; Marnix G.E.H. Mann") == ["van den Hoven", "Mann, Marnix G.E.H."]
+    assert split_authors(["van den Hoven"]) == ["van den Hoven"]
+    # Lower-case name particles belong to the surname (found re-reading slrflow's own RIS export of Lens records).
+    assert split_authors("van der Kallen, Carla J. H.") == ["van der Kallen, Carla J. H."]
+    assert split_authors(["de Ritter, Rianneke", "van der Kallen, Carla J. H."]) == [
+        "de Ritter, Rianneke",
+        "van der Kallen, Carla J. H.",
+    ]
 
 
 @pytest.mark.parametrize(
