@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, run_snakemake
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slrflow import export, importers
 from slrflow.cli import main
@@ -193,3 +195,28 @@ def test_round_trips_on_real_exports_with_dois_and_abstracts(tmp_path) -> None:
         authors = split_list(record["authors"])
         assert ris_entry.get("authors", []) == again["authors"] == authors
         assert [a.strip().strip("{}") for a in bib.get("author", "").split(" and ") if a.strip()] == authors
+
+
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="{}\\~^"), min_size=1, max_size=60
+).filter(lambda text: text.strip())
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=5))
+def test_property_bibtex_and_ris_keep_any_title_and_abstract(pairs) -> None:
+    """LaTeX specials (& % $ # _), quotes, '@' and any script survive both writers and their independent readers."""
+    import bibtexparser
+    import rispy
+    from bibtexparser.bparser import BibTexParser
+    from bibtexparser.customization import convert_to_unicode
+
+    entries = [
+        export.ExportRecord({"record_id": f"r{i:015x}", "title": title, "abstract": abstract}, "pending")
+        for i, (title, abstract) in enumerate(pairs)
+    ]
+    parser = BibTexParser(common_strings=True, customization=convert_to_unicode)
+    read = bibtexparser.loads(export.dumps(entries, format="bibtex"), parser=parser).entries
+    assert [(e["title"], e["abstract"]) for e in read] == [(_one_line(t), _one_line(a)) for t, a in pairs]
+    read = rispy.loads(export.dumps(entries, format="ris"))
+    assert [(e["title"], e["abstract"]) for e in read] == [(_one_line(t), _one_line(a)) for t, a in pairs]

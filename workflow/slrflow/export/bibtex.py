@@ -12,8 +12,9 @@ __all__ = ["dumps"]
 
 _ENTRY_TYPES = {"JOUR": "article", "CONF": "inproceedings", "BOOK": "book", "CHAP": "incollection",
                 "THES": "phdthesis", "RPRT": "techreport"}  # fmt: skip
-# LaTeX's special characters, escaped as Zotero and JabRef write them; braces are handled apart.
-_SPECIAL = re.compile(r"([&%$#_])")
+# LaTeX's special characters, escaped as Zotero and JabRef write them; braces are handled apart. '$' is left
+# bare: bibtexparser's LaTeX decoding (which slrflow's importer uses too) keeps '\$' as two characters.
+_SPECIAL = re.compile(r"([&%#_])")
 
 
 def dumps(records: list[ExportRecord]) -> str:
