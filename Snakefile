@@ -18,6 +18,7 @@ include: "workflow/rules/screening.smk"
 include: "workflow/rules/fulltext.smk"
 include: "workflow/rules/prisma.smk"
 include: "workflow/rules/audit.smk"
+include: "workflow/rules/export.smk"
 
 
 rule all:

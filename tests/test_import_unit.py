@@ -138,14 +138,23 @@ def test_ris_errors_name_the_line() -> None:
 def test_ris_missing_er_is_read_with_a_warning() -> None:
     result = importers.loads("TY  - JOUR\nTI  - one\nTY  - JOUR\nTI  - two\n")
     assert [r["title"] for r in result.records] == ["one", "two"]
-    assert [w.line for w in result.warnings] == [1, 3]
+    assert [w.line for w in result.warnings] == [1, 3, 3]
+    # The file ends inside the second record: it is marked as possibly truncated, in the summary and the record.
+    assert result.truncated and "possibly truncated" in result.warnings[-1].message
+    assert result.records[-1]["import_warnings"] == [result.warnings[1].message, result.warnings[2].message]
 
 
-def test_bibtex_entry_that_cannot_be_parsed_is_an_error() -> None:
+def test_bibtex_entry_that_cannot_be_parsed_is_a_warning_and_the_others_are_read() -> None:
     text = "@article{a,\n title = {One}\n}\n\n@article{b,\n title = {Two\n}\n\n@article{c,\n title = {Three}\n}\n"
+    result = importers.loads(text, source_file="x.bib")
+    assert [r["title"] for r in result.records][::2] == ["One", "Three"]
+    assert any(w.line == 5 and "entry b" in w.message for w in result.warnings)
+
+
+def test_bibtex_file_with_no_readable_entry_is_an_error() -> None:
     with pytest.raises(ImportFormatError) as caught:
-        importers.loads(text, source_file="x.bib")
-    assert caught.value.line is not None and caught.value.line >= 5
+        importers.loads("@article{a,\n title = {One\n", source_file="x.bib")
+    assert caught.value.line == 1
 
 
 def test_broken_xml_and_json_name_the_line() -> None:
@@ -206,6 +215,14 @@ def test_split_authors() -> None:
     # A surname of two words keeps its initials (Scopus writes one author per AU line).
     assert split_authors("Da Roit, B.") == ["Da Roit, B."]
     assert split_authors("Da Roit, B., Le Bihan, B.") == ["Da Roit, B.", "Le Bihan, B."]
+    assert split_authors("null van den Hoven; Marnix G.E.H. Mann") == ["van den Hoven", "Mann, Marnix G.E.H."]
+    assert split_authors(["van den Hoven"]) == ["van den Hoven"]
+    # Lower-case name particles belong to the surname (found re-reading slrflow's own RIS export of Lens records).
+    assert split_authors("van der Kallen, Carla J. H.") == ["van der Kallen, Carla J. H."]
+    assert split_authors(["de Ritter, Rianneke", "van der Kallen, Carla J. H."]) == [
+        "de Ritter, Rianneke",
+        "van der Kallen, Carla J. H.",
+    ]
 
 
 @pytest.mark.parametrize(

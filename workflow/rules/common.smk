@@ -80,6 +80,9 @@ def all_outputs():
         "results/fulltext/extraction.csv",
         "results/prisma/flow_diagram.png",
         "results/audit/index.html",
+        "results/export/included.ris",
+        "results/export/included.bib",
+        "results/export/included_asreview.csv",
     ]
 
 

@@ -1,22 +1,49 @@
 """CSV tables: deterministic reading and atomic writing.
 
 Every table slrflow writes is UTF-8 with one header row and '\\n' line endings, written to a temporary file that
-replaces the target only when complete, so a crash never leaves a half-written table behind.
+replaces the target only when complete, so a crash never leaves a half-written table behind. The file gets the
+permissions any new file of the user gets (0666 less the umask), not mkstemp's private 0600.
+
+Every table slrflow reads goes through `read_table`, and importing this module lifts csv's field size limit for
+the whole process: csv refuses fields over 128 KiB by default, while abstracts, author lists and notes written by
+databases (or by slrflow itself) can be longer, and a table slrflow wrote must always be readable by slrflow.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_open", "join_list", "read_table", "split_list", "write_table"]
+from slrflow.errors import InputFileError
+
+__all__ = ["FIELD_SIZE_LIMIT", "atomic_open", "join_list", "read_table", "split_list", "write_table"]
 
 LIST_SEPARATOR = "; "
+# The largest field any csv reader in the process accepts: csv's C limit is a C long, so on 64-bit Linux this is
+# 2**63 - 1 and on Windows (32-bit long) 2**31 - 1; in practice a field is bounded only by memory.
+FIELD_SIZE_LIMIT = min(sys.maxsize, 2**31 - 1) if os.name == "nt" else sys.maxsize
+csv.field_size_limit(FIELD_SIZE_LIMIT)
+
+
+def _umask() -> int:
+    """The process's umask. Linux shows it in /proc; elsewhere os.umask can only read it by setting it, which
+    for an instant would change the mode of files other threads create, so /proc is tried first."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager
@@ -29,6 +56,7 @@ def atomic_open(path: str | Path, mode: str = "w", **kwargs) -> Iterator[IO]:
         kwargs.setdefault("newline", "")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
         os.replace(tmp, path)
@@ -46,10 +74,30 @@ def write_table(path: str | Path, rows: Iterable[Mapping[str, object]], fieldnam
             writer.writerow({key: _cell(row.get(key)) for key in fieldnames})
 
 
-def read_table(path: str | Path) -> list[dict[str, str]]:
-    """Read a CSV written by slrflow (or by a person: a UTF-8 BOM is accepted) into a list of dicts."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [dict(row) for row in csv.DictReader(handle)]
+def read_table(path: str | Path, required: Sequence[str] = ()) -> list[dict[str, str]]:
+    """Read a CSV written by slrflow (or by a person: a UTF-8 BOM is accepted) into a list of dicts.
+
+    `required` names columns the header must have; a missing one raises InputFileError naming the file, line 1
+    and the column; a file that is not UTF-8 CSV raises it too. Fields of any size are read.
+    """
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [name for name in required if name not in header]
+            if missing:
+                raise InputFileError(
+                    f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} in the header"
+                    f" (has: {', '.join(header) or 'no header'}); needs {', '.join(required)}",
+                    path=path,
+                    line=1,
+                )
+            return [dict(row) for row in reader]
+    except UnicodeDecodeError as error:
+        raise InputFileError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=path) from None
+    except csv.Error as error:
+        raise InputFileError(f"not a readable CSV table: {error}", path=path, line=reader.line_num) from None
 
 
 def join_list(values: Iterable[str] | str | None) -> str:

@@ -25,6 +25,8 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "prisma",
     "audit",
     "serve",
+    "export",
+    "migrate",
 )
 
 

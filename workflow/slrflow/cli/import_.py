@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         label = f" ({database})" if database else ""
         print(
             f"{path}{label}: {result.format}, {len(result.records)} records, {len(result.warnings)} warnings"
-            + ("" if result.encoding in {"utf-8", "xlsx"} else f", encoding {result.encoding}"),
+            + ("" if result.encoding in {"utf-8", "xlsx", "zip"} else f", encoding {result.encoding}")
+            + (f", last record possibly truncated (record {len(result.records)})" if result.truncated else ""),
             file=sys.stderr,
         )
         for warning in result.warnings:

@@ -1,9 +1,10 @@
 """`slrflow simulate DATA.csv --prior ID --prior ID --seed N --output ORDER.csv`: replay a labelled dataset.
 
 Plays the reviewer with the labels in DATA.csv (`record_id,title,abstract,label_included`, extra columns
-ignored), starting from the priors, with the same model and query strategy `slrflow rank` and the web app use,
-and writes `record_id,label` in the order screened, priors first, up to the last included record (or every
-record with --all). The same data, priors and seed give a byte-identical ORDER.csv.
+ignored; ASReview's `included` column is accepted as the label where `label_included` is absent), starting
+from the priors, with the same model and query strategy `slrflow rank` and the web app use, and writes
+`record_id,label` in the order screened, priors first, up to the last included record (or every record with
+--all). The same data, priors and seed give a byte-identical ORDER.csv.
 """
 
 from __future__ import annotations

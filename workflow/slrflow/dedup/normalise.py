@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from slrflow.identity import normalise_doi
 from slrflow.identity import normalise_text as _normalise_unicode
+from slrflow.tables import join_list
 
 __all__ = [
     "SURNAME",
@@ -165,11 +166,11 @@ def normalise_record(row: Mapping[str, str]) -> Normalised:
     markers = title_markers(raw_title)
     if not markers and ("(" in raw_title or ";" in raw_title) and title != clean_title(raw_title, strip_citation=False):
         markers = NOTICE_ONLY  # titled after the publication it cites: a notice about it, of unstated kind
-    authors_raw = row.get("authors") or ""
+    authors_raw = join_list(row.get("authors"))  # a table's "; "-joined text or an importer's list
     tokens = author_tokens(authors_raw)
     journal_raw = row.get("journal") or ""
     fields = ("title", "abstract", "authors", "year", "journal", "doi", "volume", "number", "pages")
-    values = [(row.get(name) or "").strip() for name in fields]
+    values = [join_list(row.get(name)).strip() for name in fields]
     return Normalised(
         record_id=row.get("record_id") or "",
         doi=normalise_doi(unquote(row.get("doi") or "")),  # a DOI in a URL is percent-encoded

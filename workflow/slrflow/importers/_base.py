@@ -22,3 +22,6 @@ class ParseError(Exception):
 class Parsed:
     records: list[RawRecord] = field(default_factory=list)
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
+    # The file ends inside its last record (no end tag, an unclosed brace, a row cut short): that record may
+    # have lost fields, and a reviewer is told so in the import summary and in the record's import_warnings.
+    truncated: bool = False

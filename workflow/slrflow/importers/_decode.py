@@ -1,5 +1,10 @@
 """Bytes to text: byte-order marks, UTF-16 without a mark, UTF-8, and a Windows-1252 fallback that is reported.
 
+A file that mixes UTF-8 and Windows-1252 (records pasted together from two exports, or a reference manager that
+wrote some records in each) is decoded line by line: a line that is valid UTF-8 is UTF-8, any other line is
+Windows-1252. Decoding the whole file as one encoding would garble one kind of record and so change its title and
+record id. `Decoded.fallback_lines` lists the lines read as Windows-1252, so each record can be told.
+
 Line endings are unified to '\\n' here (CRLF, lone CR and mixes of them all occur in real exports), so every
 parser counts lines the same way and a line number in a message is the line a text editor shows.
 """
@@ -26,6 +31,8 @@ class Decoded:
     encoding: str
     # (line, message) pairs: how the bytes were read when that was not plain UTF-8.
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
+    # 1-based lines decoded as Windows-1252 in a file whose other lines are UTF-8 (empty unless mixed).
+    fallback_lines: list[int] = field(default_factory=list)
 
 
 def decode(data: bytes) -> Decoded:
@@ -41,6 +48,9 @@ def decode(data: bytes) -> Decoded:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         bad = data[error.start : error.start + 1].hex()
+        mixed = _mixed(data)
+        if mixed is not None:
+            return mixed
         try:
             text = data.decode("cp1252")
             encoding = "cp1252"
@@ -53,6 +63,29 @@ def decode(data: bytes) -> Decoded:
             "characters, or re-export the file as UTF-8"
         )
         return Decoded(_unify(text), encoding, [(line, message)])
+
+
+def _mixed(data: bytes) -> Decoded | None:
+    """Line-by-line decoding when some non-ASCII lines are valid UTF-8 and others are not; None otherwise."""
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    texts: list[str] = []
+    fallback: list[int] = []
+    utf8_lines = 0
+    for number, raw in enumerate(lines, 1):
+        try:
+            text = raw.decode("utf-8")
+            utf8_lines += not raw.isascii()
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+            fallback.append(number)
+        texts.append(text)
+    if not utf8_lines:
+        return None
+    message = (
+        f"the file mixes encodings: {utf8_lines} non-ASCII lines are UTF-8 and {len(fallback)} lines are not "
+        f"(first at line {fallback[0]}); those lines were read as Windows-1252, each record in its own encoding"
+    )
+    return Decoded(_unify("\n".join(texts)), "utf-8+cp1252", [(fallback[0], message)], fallback)
 
 
 def _strict(data: bytes, encoding: str) -> Decoded:

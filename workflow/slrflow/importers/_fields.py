@@ -124,15 +124,23 @@ def split_authors(value: object) -> list[str]:
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
+        # One item per author tag (RIS AU, WoS AF): an item with one comma is one name ("Van Loey, Nancy E. E.").
         names: list[str] = []
         for item in value:
-            names.extend(split_authors(item))
+            text = clean(item).strip(" ;,")
+            if text.count(",") == 1 and not re.search(r";|\||\s+and\s+", text):
+                names.extend(filter(None, [normalise_author(text)]))
+            else:
+                names.extend(split_authors(text))
         return names
     text = clean(value).strip(" ;,")
     if not text:
         return []
     if text.count(",") == 1 and ";" not in text and "|" not in text and " and " not in text:
-        parts = [text] if " " not in text.split(",", 1)[0].strip() else _split_commas(text)
+        # "Smith, J" and "van der Kallen, Carla J. H." (lower-case name particles) are one name; "Rottman J,
+        # Carmel E" is two.
+        surname = text.split(",", 1)[0].split()
+        parts = [text] if all(word.islower() for word in surname[:-1]) else _split_commas(text)
     elif ";" in text:
         parts = text.split(";")
     elif "|" in text:
@@ -188,11 +196,15 @@ def normalise_author(name: str) -> str:
         while cut > 1 and len(words[cut - 1].rstrip(".")) == 1 and words[cut - 1][0].isupper():
             cut -= 1
         return f"{' '.join(words[:cut])}, {' '.join(words[cut:])}"
+    if all(word.islower() and word in _PARTICLES for word in words[:-1]):
+        return name  # a surname alone, its particles in lower case: "van den Hoven"
     # "Given Surname", with lower-case or known particles kept with the surname: "Max Van Kleek".
     cut = len(words) - 1
     while cut > 1 and words[cut - 1].casefold().rstrip(".") in _PARTICLES:
         cut -= 1
-    return f"{' '.join(words[cut:])}, {' '.join(words[:cut])}"
+    given = " ".join(words[:cut])
+    # Lens writes "null van den Hoven" for a missing given name, as RefWorks writes "van den Hoven,null".
+    return " ".join(words[cut:]) if given.casefold() == "null" else f"{' '.join(words[cut:])}, {given}"
 
 
 def split_keywords(value: object, separators: str = ";") -> list[str]:
@@ -243,6 +255,7 @@ def finish(
         record[name] = clean(raw.get(name))
     record["authors"] = _dedupe(split_authors(raw.get("authors")))
     record["keywords"] = split_keywords(raw.get("keywords"))
+    record["import_warnings"] = []
     year_text = record["year"]
     record["year"] = first_year(year_text)
     if year_text and not record["year"]:

@@ -14,6 +14,7 @@ import re
 
 from slrflow.importers._base import Parsed, ParseError
 from slrflow.importers._fields import RawRecord
+from slrflow.importers._labels import from_notes
 
 __all__ = ["NAME", "looks_like", "parse"]
 
@@ -97,6 +98,7 @@ def parse(text: str) -> Parsed:
     if tags is not None:
         warnings.append((start, "last record has no 'ER  -' line; read to the end of the file"))
         result.records.append(_record(tags, start))
+        result.truncated = True
     if not result.records:
         raise ParseError(
             "no RIS record found: every record must start with a 'TY  - ' line and end with 'ER  - '", stray or 1
@@ -129,6 +131,9 @@ def _record(tags: dict[str, list[str]], line: int) -> RawRecord:
     if not record["doi"] or "10." not in str(record["doi"]):
         record["doi"] = " ".join(v for name in _FIELDS["doi"] for v in tags.get(name, ()) if "10." in v)
     record["url"] = [v for name in _FIELDS["url"] for v in tags.get(name, ())]
+    record.update(from_notes(" | ".join(tags.get("N1", []))))
+    if record.get("tool") == "rayyan":
+        record["tool_id"] = next((v for v in tags.get("AN", []) + tags.get("ID", []) if v.startswith("rayyan-")), "")
     return record
 
 

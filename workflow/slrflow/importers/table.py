@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from slrflow.importers._base import Parsed, ParseError
 from slrflow.importers._fields import RawRecord
+from slrflow.importers._labels import ASREVIEW_LABEL_COLUMNS, from_table
 
 __all__ = ["CSV", "TSV", "WOS_TAB", "XLSX", "looks_like", "parse", "parse_xlsx", "record_from_mapping"]
 
@@ -122,6 +122,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "issn": ("issn", "issns", "sn", "primarylocationsourceissnl", "issnisbn", "eissn", "ei"),
     "publisher": ("publisher", "pu", "primarylocationsourcehostorganizationname"),
     "citation": ("citation",),
+    # Screening labels of other tools (see _labels.py).
+    "asreview_label": ASREVIEW_LABEL_COLUMNS,
+    "notes": ("notes",),
+    "covidence": ("covidence",),
+    "rayyan_key": ("key",),
 }
 # Web of Science tab-delimited files use the two-letter tags of its plain-text format as headers.
 WOS_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -185,24 +190,62 @@ def parse(text: str) -> Parsed:
             cells = next(csv.reader([line], delimiter=delimiter), [])
             if _is_header([normalise_header(c) for c in cells]):
                 body = text.split("\n", offset)[-1] if offset else text
-                _raise_field_limit()
-                reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=False)
-                return _rows_to_records(_numbered(reader, offset), wos=delimiter == "\t" and cells[:1] == ["PT"])
+                notes: list[tuple[int | None, str]] = []
+                rows = _resynchronised(body, delimiter, offset, len(cells), notes)
+                result = _rows_to_records(rows, wos=delimiter == "\t" and cells[:1] == ["PT"])
+                result.warnings[:0] = notes
+                last = result.records[-1] if result.records else None
+                # A file cut mid-row: no final line break and a last row shorter than the header.
+                result.truncated = bool(last) and not text.endswith("\n") and int(last.get("_cells", 0)) < len(cells)
+                return result
     raise ParseError("no header row with a title column in the first 30 lines", 1)
 
 
-def _numbered(reader: Iterable[list[str]], offset: int) -> Iterator[tuple[int, list[str]]]:
-    line = offset + 1
-    iterator = iter(reader)
+def _resynchronised(
+    body: str, delimiter: str, offset: int, width: int, notes: list[tuple[int | None, str]]
+) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) per row. A quote that opens a field and is never closed makes csv read every later line
+    into that field (rows lost without a word). A row that spans several lines is checked: if one of the lines
+    it swallowed is a complete row on its own, its first line is read as
+    the row (the broken field ends at that line's end), a warning names the line, and reading goes on at the
+    next line."""
+    lines = body.split("\n")
+    start = 0  # index into lines where the current reader began
     while True:
-        try:
-            row = next(iterator)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise ParseError(f"CSV cannot be read: {error}", line) from error
-        yield line, row
-        line = offset + reader.line_num + 1  # type: ignore[attr-defined]
+        reader = csv.reader(io.StringIO("\n".join(lines[start:]), newline=""), delimiter=delimiter, strict=False)
+        first = start  # index of the current row's first line
+        restart = None
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise ParseError(f"CSV cannot be read: {error}", offset + first + 1) from error
+            last = start + reader.line_num - 1
+            if last > first and first > 0 and _swallowed(lines[first + 1 : last + 1], delimiter, width):
+                cells = next(csv.reader([lines[first]], delimiter=delimiter, strict=False), [])
+                notes.append(
+                    (
+                        offset + first + 1,
+                        f"a quote opened in a field of this row is never closed, so it ran on over lines "
+                        f"{offset + first + 2}-{offset + last + 1}; the row was read up to its line end and "
+                        "the following lines as rows of their own",
+                    )
+                )
+                yield offset + first + 1, [c.rstrip("\n") for c in cells]
+                restart = first + 1
+                break
+            yield offset + first + 1, row
+            first = last + 1
+        start = restart
+
+
+def _swallowed(later_lines: list[str], delimiter: str, width: int) -> bool:
+    """A legitimate multi-line field holds prose; a line it took in that is by itself a row of the header's width
+    is data. (Five columns or more: in a narrow table a sentence with commas can have that width by chance; and
+    a cell count that differs from the header's proves nothing, as some exports append a second table.)"""
+    return width >= 5 and any(len(next(csv.reader([line], delimiter=delimiter), [])) == width for line in later_lines)
 
 
 def parse_xlsx(data: bytes) -> Parsed:
@@ -246,6 +289,7 @@ def _rows_to_records(rows: Iterator[tuple[int, list[str]]], *, wos: bool) -> Par
             result.warnings.append((number, f"row has {len(row)} cells, the header {width}; extra cells ignored"))
         record = _record(row, columns)
         record["_line"] = number
+        record["_cells"] = len(row)
         result.records.append(record)
     return result
 
@@ -283,6 +327,7 @@ def _record(row: list[str], columns: dict[str, list[int]]) -> RawRecord:
 
 def record_from_mapping(values: dict[str, str]) -> RawRecord:
     """A raw record from field -> text, filling volume, issue, pages and year from a citation string."""
+    values.update(from_table(values))
     start, end = values.pop("start_page", ""), values.pop("end_page", "")
     if not values.get("pages"):
         values["pages"] = f"{start}-{end}" if start and end else start
@@ -311,9 +356,3 @@ def _fill_from_citation(values: dict[str, str], citation: str) -> None:
                 values[name] = value
     if not values.get("journal") and "." in citation:
         values["journal"] = citation.split(".", 1)[0]
-
-
-def _raise_field_limit() -> None:
-    # Abstracts and reference lists exceed csv's default 128 kB field limit in some exports.
-    if csv.field_size_limit() < 2**27:
-        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))

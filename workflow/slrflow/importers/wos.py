@@ -73,6 +73,7 @@ def parse(text: str) -> Parsed:
     if tags is not None:
         warnings.append((start, "last record has no 'ER' line; read to the end of the file"))
         result.records.append(_record(tags, start))
+        result.truncated = True
     if not result.records:
         raise ParseError("no Web of Science record found (no 'PT' line)", 1)
     if text.startswith("FN ") and not re.search(r"^EF\s*$", text[-200:], re.MULTILINE):

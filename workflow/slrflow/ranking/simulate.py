@@ -15,10 +15,11 @@ from slrflow.ranking.features import record_text
 from slrflow.ranking.model import RankingModel
 from slrflow.ranking.session import ScreeningSession
 
-__all__ = ["DATASET_COLUMNS", "LabelledDataset", "read_labelled", "simulate"]
+__all__ = ["DATASET_COLUMNS", "LABEL_COLUMNS", "LabelledDataset", "read_labelled", "simulate"]
 
 # The columns `slrflow simulate` needs (ARCHITECTURE.md); others are ignored.
 DATASET_COLUMNS = ("record_id", "title", "abstract", "label_included")
+LABEL_COLUMNS = ("label_included", "included")  # slrflow's and the benchmarks' name, then ASReview's
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,15 @@ def read_labelled(path: str | Path) -> LabelledDataset:
         raise InputFileError(f"cannot read the dataset: {error}", path=path) from None
     if not rows:
         raise InputFileError("the dataset has no records", path=path)
-    missing = [column for column in DATASET_COLUMNS if column not in rows[0]]
+    label = next((column for column in LABEL_COLUMNS if column in rows[0]), "label_included")
+    missing = [column for column in (*DATASET_COLUMNS[:-1], label) if column not in rows[0]]
     if missing:
         raise InputFileError(f"missing column(s) {', '.join(missing)}; need {', '.join(DATASET_COLUMNS)}", path=path)
     labels = []
     for line, row in enumerate(rows, start=2):
-        value = (row["label_included"] or "").strip()
+        value = (row[label] or "").strip()
         if value not in ("0", "1"):
-            raise InputFileError(f"label_included must be 0 or 1, not {value!r}", path=path, line=line)
+            raise InputFileError(f"{label} must be 0 or 1, not {value!r}", path=path, line=line)
         labels.append(int(value))
     seen: set[str] = set()
     for line, row in enumerate(rows, start=2):
