@@ -17,7 +17,7 @@ test: $(VENV)/.installed-dev lint
 lint: $(VENV)/.installed-dev
 	ruff check .
 	ruff format --check .
-	snakefmt --check Snakefile workflow/rules
+	snakefmt --check workflow/Snakefile workflow/rules
 	snakemake --lint
 
 install: $(VENV)/.installed

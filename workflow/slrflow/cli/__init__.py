@@ -14,6 +14,7 @@ __all__ = ["main"]
 
 # Modules under slrflow.cli, one per subcommand; each imports its heavy libraries inside run().
 SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "init",
     "import_",
     "dedup",
     "decisions",
@@ -25,6 +26,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "prisma",
     "audit",
     "serve",
+    "summary",
 )
 
 
