@@ -25,10 +25,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--screening", default=Path("screening"), type=Path, help="the screening/ folder")
     parser.add_argument("--outdir", default=Path("results/audit"), type=Path, help="where the report goes")
     parser.add_argument("--top", default=20, type=int, help="rows per list of model disagreements (default 20)")
-    commands = parser.add_subparsers(dest="audit_command", metavar="{queues}")
+    commands = parser.add_subparsers(
+        dest="audit_command", metavar="{queues}", help="queues: only the per-reviewer queues"
+    )
     queues = commands.add_parser("queues", help="write results/screening/queue_<reviewer>.csv for every reviewer")
     queues.add_argument("--queue", default=Path("results/screening/queue.csv"), type=Path, help="the shared queue")
-    queues.add_argument("--clusters", default=Path("results/dedup/clusters.csv"), type=Path)
+    queues.add_argument("--clusters", default=Path("results/dedup/clusters.csv"), type=Path, help="record to study")
     queues.add_argument("--queues-outdir", default=Path("results/screening"), type=Path, help="where they go")
     return parser
 
