@@ -101,7 +101,9 @@ def _join(review: str, path: str) -> str:
     return path if review == "." else f"{review}/{path}"
 
 
-def tool_command(name: str) -> str:
+def tool_command(name: str, *, absolute: bool = False) -> str:
     """A command beside the Python running this (the project's .venv/bin/NAME), else NAME as found on PATH."""
     beside = Path(sys.executable).parent / name
-    return shown_path(beside) if beside.exists() else name
+    if not beside.exists():
+        return name
+    return str(beside) if absolute else shown_path(beside)

@@ -59,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
         f"  1. copy your exports into {review}/resources/searches/ and declare each one under `searches` in\n"
         f"     {review}/config/config.yaml (the file, the database, the date and the query as run);\n"
         f"     PDFs go in {review}/resources/fulltext/.\n"
-        f"  2. run the review:\n"
-        f"     {tool_command('snakemake')} -c2 -s {shown_path(snakefile())} --directory {review}\n",
+        f"  2. run the review (from any folder):\n"
+        f"     {tool_command('snakemake', absolute=True)} -c2 -s {snakefile()}"
+        f" --directory {args.directory.resolve()}\n",
         file=sys.stderr,
     )
     return 0
