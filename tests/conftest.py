@@ -39,7 +39,7 @@ def run_snakemake(review: Path, *args: str) -> subprocess.CompletedProcess:
     bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
     return subprocess.run(
-        [f"{bin_dir}/snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(review), "-c2", *args],
+        [f"{bin_dir}/snakemake", "-s", str(REPO / "workflow" / "Snakefile"), "--directory", str(review), "-c2", *args],
         capture_output=True,
         text=True,
         env=env,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import yaml
 
-from slrflow.audit import cohen_kappa, compare_and_remember, pairwise_agreement, percent_agreement, reviewer_queue
+from slrflow.audit import cohen_kappa, pairwise_agreement, percent_agreement, reviewer_queue
 from slrflow.audit.report import build_audit
 from slrflow.cli import main
 from slrflow.config import load_config
@@ -73,13 +73,18 @@ def write_review(root, *, mode="dual", reviewers=("asha", "ben")):
     return load_config(root / "config" / "config.yaml")
 
 
-def write_clusters(root, clusters: dict[int, list[int]]):
+def write_clusters(root, clusters: dict[int, list[int]], *, update: tuple[int, ...] = ()):
+    """Clusters of records; those in `update` come from the round-2 search's export (pubmed2.ris)."""
     rows, records = [], []
     for study, members in clusters.items():
         for member in members:
-            rows.append({"record_id": rid(member), "cluster_id": rid(study), "database": "PubMed"})
+            source = "resources/searches/pubmed2.ris" if member in update else "resources/searches/pubmed.ris"
+            rows.append(
+                {"record_id": rid(member), "cluster_id": rid(study), "database": "PubMed", "source_file": source}
+            )
         records.append({"record_id": rid(study), "title": f"Study {study}"})
-    write_table(root / "results" / "dedup" / "clusters.csv", rows, ["record_id", "cluster_id", "database"])
+    columns = ["record_id", "cluster_id", "database", "source_file"]
+    write_table(root / "results" / "dedup" / "clusters.csv", rows, columns)
     write_table(root / "results" / "dedup" / "records.csv", records, ["record_id", "title"])
 
 
@@ -110,20 +115,6 @@ def test_pairwise_agreement_uses_studies_both_decided_through_clusters(tmp_path)
     # a: include 2, exclude 2; b: include 3, exclude 1; p_e = (2*3 + 2*1)/16 = 0.5; kappa = (0.75-0.5)/0.5
     assert pair.kappa == pytest.approx(0.5)
     assert pair.table()[("exclude", "include")] == 1
-
-
-def test_rounds_report_new_and_gone_records_and_survive_reruns():
-    history: dict = {}
-    first = compare_and_remember(history, {rid(1): rid(1), rid(2): rid(2)}, now=T0)
-    assert first.round == 1 and not first.has_previous
-    second = compare_and_remember(history, {rid(1): rid(1), rid(3): rid(1), rid(4): rid(4)}, now=T0)
-    assert second.round == 2 and second.new_records == [rid(3), rid(4)] and second.gone_records == [rid(2)]
-    # Same records again (only decisions changed): still round 2, still compared with round 1.
-    again = compare_and_remember(history, {rid(1): rid(1), rid(3): rid(1), rid(4): rid(4)}, now=T0)
-    assert (again.round, again.new_records, again.gone_records) == (2, [rid(3), rid(4)], [rid(2)])
-    # A record that comes back is not new: it was seen in round 1.
-    third = compare_and_remember(history, {rid(1): rid(1), rid(2): rid(2), rid(3): rid(1), rid(4): rid(4)}, now=T0)
-    assert third.round == 3 and third.new_records == [] and third.gone_records == []
 
 
 def test_reviewer_queue_in_blind_dual_hides_other_decisions(tmp_path):
@@ -218,8 +209,6 @@ def test_audit_report_on_a_small_dual_review(tmp_path):
         config,
         results=tmp_path / "results",
         screening=tmp_path / "screening",
-        history=tmp_path / "results/audit/history.json",
-        now=T0,
     )
     ta = report.status_counts["title_abstract"]
     # 1, 2, 4 include; 3 exclude by resolution, 5 exclude; 6, 7, 8 undecided and 9 decided by ben only.
@@ -261,8 +250,12 @@ def test_audit_command_writes_page_and_tables_and_compares_rounds(tmp_path, monk
     assert "No previous run to compare with" in page
     assert "http://" not in page.replace("http://www.w3.org", "") and "<script" not in page
     assert '<h2 id="orphans">' in page and "None: every decision names a record" in page
-    # Round 2: a duplicate of study 1 and a new study appear.
-    write_clusters(tmp_path, {1: [1, 21], 2: [2], 3: [3]})
+    # Round 2: an update search (round 2 in config) finds a duplicate of study 1 and a new study.
+    config = yaml.safe_load((tmp_path / "config/config.yaml").read_text())
+    update = {"name": "pubmed2", "file": "resources/searches/pubmed2.ris", "date": "2026-06-01", "round": 2}
+    config["searches"].append(config["searches"][0] | update)
+    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(config))
+    write_clusters(tmp_path, {1: [1, 21], 2: [2], 3: [3]}, update=(21, 3))
     assert main(["audit"]) == 0
     new = read_table(tmp_path / "results/audit/new_records.csv")
     assert [(r["record_id"], r["study_status"]) for r in new] == [(rid(3), "pending"), (rid(21), "include")]

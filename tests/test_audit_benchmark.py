@@ -104,8 +104,6 @@ def review(shared_data, tmp_path_factory):
         config,
         results=root / "results",
         screening=root / "screening",
-        history=root / "results/audit/history.json",
-        now=START + timedelta(days=3),
     )
     return root, built, report
 

@@ -40,7 +40,7 @@ def test_dry_run_plans_one_fulltext_job_per_pdf(repo):
             "--directory",
             str(repo),
             "-s",
-            str(repo / "Snakefile"),
+            str(repo / "workflow" / "Snakefile"),
         ],
         capture_output=True,
         text=True,

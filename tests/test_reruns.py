@@ -1,7 +1,8 @@
 """Reruns that lose nothing: three search rounds from real records, the real workflow after each, decisions between.
 
-Round 1 is a PubMed export; round 2 re-exports PubMed (other order, an abstract changed, one record gone) and
-adds an Embase CSV that overlaps it; round 3 adds a third export. After each round: earlier decisions still
+Round 1 is a PubMed export; round 2 (declared `round: 2` in config, the first export kept) re-exports PubMed
+(other order, an abstract changed, one record gone from both exports) and adds an Embase CSV that overlaps it;
+round 3 adds a third export. After each round: earlier decisions still
 apply, duplicates of screened records inherit their study's decision, only new studies enter the queue, the
 decision on the record that disappeared is reported as orphaned, and PRISMA and the audit count what is new.
 """
@@ -61,12 +62,19 @@ def write_csv(path: Path, records: list[dict]) -> None:
             )
 
 
-def write_config(review: Path, searches: list[tuple[str, str, str]]) -> None:
+def write_config(review: Path, searches: list[tuple[str, str, str, int]]) -> None:
     config = {
         "review": {"title": "Antihistamines for allergic rhinitis", "question": "Which antihistamines work best?"},
         "searches": [
-            {"name": name, "database": database, "file": file, "date": f"2026-0{i + 1}-01", "query": "antihistamine*"}
-            for i, (name, database, file) in enumerate(searches)
+            {
+                "name": name,
+                "database": database,
+                "file": file,
+                "date": f"2026-0{i + 1}-01",
+                "query": "antihistamine*",
+                "round": round_,
+            }
+            for i, (name, database, file, round_) in enumerate(searches)
         ],
         "screening": {"mode": "single", "reviewers": ["asha"]},
     }
@@ -124,7 +132,7 @@ def test_three_search_rounds_lose_no_decision(repo, shared_data, tmp_path, recor
     shutil.copy(shared_data / "fixtures/pdf_scholarly/cermine__test1.pdf", review / "resources/fulltext/")
     # Round 1: PubMed.
     write_ris(review / "resources/searches/pubmed.ris", pubmed1)
-    write_config(review, [("pubmed", "PubMed", "resources/searches/pubmed.ris")])
+    write_config(review, [("pubmed", "PubMed", "resources/searches/pubmed.ris", 1)])
     run_round(review, repo)
     first = state(review)
     assert first["audit"]["new_records"] is None  # no previous run to compare with, and the page says so
@@ -140,12 +148,16 @@ def test_three_search_rounds_lose_no_decision(repo, shared_data, tmp_path, recor
     embase = [dict(r) for r in records[30:50] + records[80:100]]
     for r in embase:
         r["title"] = r["title"].rstrip(".").upper()  # another database's casing: same study, same id
-    write_ris(review / "resources/searches/pubmed.ris", pubmed2)
+    # The first round's export is kept (the audit works out what is new from it), less the record gone everywhere.
+    write_ris(review / "resources/searches/pubmed.ris", [r for r in pubmed1 if r is not gone])
+    write_ris(review / "resources/searches/pubmed_update.ris", pubmed2)
     write_csv(review / "resources/searches/embase.csv", embase)
-    write_config(
-        review,
-        [("pubmed", "PubMed", "resources/searches/pubmed.ris"), ("embase", "Embase", "resources/searches/embase.csv")],
-    )
+    round_2 = [
+        ("pubmed", "PubMed", "resources/searches/pubmed.ris", 1),
+        ("pubmed_update", "PubMed", "resources/searches/pubmed_update.ris", 2),
+        ("embase", "Embase", "resources/searches/embase.csv", 2),
+    ]
+    write_config(review, round_2)
     run_round(review, repo)
     second = state(review)
     study_of = second["study_of"]
@@ -169,24 +181,18 @@ def test_three_search_rounds_lose_no_decision(repo, shared_data, tmp_path, recor
     assert second["audit"]["new_records"] == len(new_ids)
     assert second["audit"]["gone_records"] == 1
     assert second["audit"]["new_studies"] == len({study_of[rid] for rid in new_ids})
-    assert second["prisma"]["database_results"] == len(pubmed2) + len(embase)
+    identified = len(pubmed1) - 1 + len(pubmed2) + len(embase)
+    assert second["prisma"]["database_results"] == identified
     # PRISMA counts as screened only the studies with a decision; the others await screening (issue 14)
     assert second["prisma"]["records_screened"] == len(set(study_of.values())) - len(second["queue"])
     assert second["prisma"]["records_awaiting"] == len(second["queue"])
-    assert second["prisma"]["duplicates"] == len(pubmed2) + len(embase) - len(set(study_of.values()))
+    assert second["prisma"]["duplicates"] == identified - len(set(study_of.values()))
     decide(review, [r for r in records[60:100] if study_of[r["id"]] in second["queue"]][:20], T0 + timedelta(days=7))
 
     # Round 3: a third database; nothing decided before is lost, and the audit counts the 30 new records.
     cinahl = [dict(r) for r in records[95:130]]
     write_csv(review / "resources/searches/cinahl.csv", cinahl)
-    write_config(
-        review,
-        [
-            ("pubmed", "PubMed", "resources/searches/pubmed.ris"),
-            ("embase", "Embase", "resources/searches/embase.csv"),
-            ("cinahl", "CINAHL", "resources/searches/cinahl.csv"),
-        ],
-    )
+    write_config(review, [*round_2, ("cinahl", "CINAHL", "resources/searches/cinahl.csv", 3)])
     run_round(review, repo)
     third = state(review)
     decided_now = {r["record_id"] for r in read_table(review / "screening/title_abstract/asha.csv")}

@@ -20,8 +20,8 @@ rule reviewer_queues:
         " --clusters {input.clusters:q} --queues-outdir results/screening 2> {log:q}"
 
 
-# results/audit/history.json is read and updated but deliberately not an output: Snakemake would delete it
-# before the job runs, and it is the memory of earlier search rounds.
+# "New since the previous round" comes from each search's `round` in config and the exports themselves
+# (slrflow.audit.history), so deleting results/ loses nothing.
 rule audit:
     input:
         config="config/config.yaml",

@@ -1,22 +1,61 @@
 import glob
+import importlib.util
 import shlex
+import sys
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
+from snakemake.settings.types import DeploymentMethod
 from snakemake.utils import validate
 
-import slrflow
-from slrflow.config import dates_as_text
+# The workflow's own tree: workflow/ holds the slrflow package beside rules/ (an installed slrflow keeps it in
+# site-packages instead). Parsing finds the package here first, so a plain Snakemake install can parse the
+# workflow (--sdm conda) and the Snakefile, the rules and the library always come from the same tree.
+WORKFLOW_DIR = Path(str(workflow.current_basedir)).parent
+sys.path.insert(0, str(WORKFLOW_DIR))
 
-config.update(dates_as_text(config))
+import slrflow
+from slrflow.config import check_source_files, dates_as_text, validate_config
+from slrflow.errors import ConfigError
+from slrflow.summary import failure_report, run_summary
+
+# The config is checked by slrflow first, for a message that names the key and the fix in one line; Snakemake's
+# validate then fills the schema's defaults as usual.
+CONFIG_FILE = (workflow.configfiles or ["config/config.yaml"])[-1]
+try:
+    config.update(validate_config(dates_as_text(config), source=CONFIG_FILE))
+    check_source_files(config, source=CONFIG_FILE)
+except ConfigError as error:
+    raise WorkflowError(str(error)) from None
 validate(config, schema="../schemas/config.schema.yaml")
 
-# Rules run `python -m slrflow` from this workflow's own tree, in the project's venv or a conda env alike.
-WORKFLOW_DIR = Path(workflow.basedir).parent
+
+def rule_python_dir():
+    """The folder whose `python` the rules run, or None for the one first on PATH.
+
+    Rules run `python -m slrflow`. Under --sdm conda that is the rule's environment; otherwise it is the
+    interpreter running Snakemake when that one has slrflow's libraries (`.venv/bin/snakemake` without an
+    activated venv), else whatever `python` is first on PATH (an activated venv beside a system Snakemake).
+    """
+    deployment = workflow.deployment_settings
+    if (
+        deployment is not None
+        and DeploymentMethod.CONDA in deployment.deployment_method
+    ):
+        return None
+    if all(
+        importlib.util.find_spec(name) for name in ("sklearn", "pdfplumber", "rispy")
+    ):
+        return str(Path(sys.executable).parent)
+    return None
 
 
+PYTHON_DIR = rule_python_dir()
 shell.prefix(
     # Snakemake formats the prefix too, hence the doubled braces around the shell's ${...}.
-    f"set -euo pipefail; export PYTHONPATH={shlex.quote(str(WORKFLOW_DIR))}${{{{PYTHONPATH:+:$PYTHONPATH}}}}; "
+    "set -euo pipefail; "
+    + (f"export PATH={shlex.quote(PYTHON_DIR)}:$PATH; " if PYTHON_DIR else "")
+    + f"export PYTHONPATH={shlex.quote(str(WORKFLOW_DIR))}${{{{PYTHONPATH:+:$PYTHONPATH}}}}; "
 )
 # Library changes alone do not make Snakemake rerun a rule; the version in params does.
 SLRFLOW_VERSION = slrflow.__version__
@@ -103,3 +142,9 @@ def ranking_components():
         for key in ("classifier", "feature_extractor")
         if key in options
     )
+
+
+def failed_job_logs():
+    """The log files of this run's failed jobs, from Snakemake's scheduler (empty if it cannot tell)."""
+    failed = getattr(getattr(workflow, "scheduler", None), "failed", None) or ()
+    return sorted({str(path) for job in failed for path in job.log})

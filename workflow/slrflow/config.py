@@ -14,10 +14,11 @@ from typing import Any
 import yaml
 
 from slrflow.errors import ConfigError
+from slrflow.workflow_files import workflow_directory
 
-__all__ = ["SCHEMA_PATH", "dates_as_text", "load_config", "validate_config"]
+__all__ = ["SCHEMA_PATH", "check_source_files", "dates_as_text", "load_config", "validate_config"]
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
+SCHEMA_PATH = workflow_directory() / "schemas" / "config.schema.yaml"
 
 
 def load_config(path: str | Path) -> dict[str, Any]:
@@ -45,19 +46,73 @@ def dates_as_text(value: Any) -> Any:
 
 
 def validate_config(config: dict[str, Any], *, source: str = "config") -> dict[str, Any]:
-    """Validate against the schema and fill defaults; the error names the key path that is wrong."""
+    """Validate against the schema and fill defaults; the error names the key and says what would be right."""
     import jsonschema
 
     with open(SCHEMA_PATH, encoding="utf-8") as handle:
         schema = yaml.safe_load(handle)
     validator_class = jsonschema.validators.validator_for(schema)
     validator = _with_defaults(validator_class)(schema)
-    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
+    errors = sorted(validator.iter_errors(config), key=lambda e: [str(part) for part in e.absolute_path])
     if errors:
-        error = errors[0]
-        where = ".".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise ConfigError(f"{source}: {where}: {error.message}")
+        more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
+        raise ConfigError(f"{source}: {_explain(errors[0], config)}{more}. config/README.md explains every key.")
     return config
+
+
+def check_source_files(config: dict[str, Any], *, root: str | Path = ".", source: str = "config") -> None:
+    """Every search and other source names an export that exists (paths are relative to the review directory)."""
+    for key in ("searches", "other_sources"):
+        for index, item in enumerate(config.get(key, [])):
+            path = Path(root) / item["file"]
+            if not path.is_file():
+                raise ConfigError(
+                    f"{source}: {key}[{index}] ({item['name']}): file {item['file']} does not exist in "
+                    f"{Path(root).resolve()}; put the export there or correct `file`"
+                )
+
+
+def _explain(error, config: Any) -> str:
+    """One line: where the problem is (key path, with the search's name), what is there and what would be right."""
+    where = _key_path(error.absolute_path, config)
+    schema = error.schema
+    value = error.instance
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(value) - set(schema.get("properties", {})))
+        place = f"in {where}" if where else "at the top level"
+        return (
+            f"unknown key {', '.join(map(repr, unknown))} {place}; the keys allowed there are "
+            f"{', '.join(schema.get('properties', {}))}"
+        )
+    if error.validator == "required":
+        name = error.message.split("'")[1] if "'" in error.message else error.message
+        described = schema.get("properties", {}).get(name, {}).get("description")
+        return f"{where or 'the top level'} lacks the key {name!r}" + (f" ({described})" if described else "")
+    if error.validator == "enum":
+        return f"{where} is {value!r}; expected one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "pattern" and schema.get("description"):
+        return f"{where} is {value!r}; expected {schema['description']}"
+    if error.validator == "minItems":
+        return f"{where} is empty; it needs at least {error.validator_value} item(s)"
+    if error.validator == "type":
+        return f"{where} is {value!r}; expected a value of type {error.validator_value}"
+    return f"{where or 'the top level'}: {error.message}"
+
+
+def _key_path(parts, config: Any) -> str:
+    """searches[1].date, naming the item (searches[1] (wos)) where the list item has a name."""
+    text = ""
+    node = config
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                text += f" ({node['name']})"
+        else:
+            text += f".{part}" if text else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return text
 
 
 def _with_defaults(validator_class):

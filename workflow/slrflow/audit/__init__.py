@@ -5,7 +5,7 @@ rule, changed and orphaned decisions, the records behind each PRISMA box, and wh
 from __future__ import annotations
 
 from slrflow.audit.agreement import PairAgreement, cohen_kappa, pairwise_agreement, percent_agreement
-from slrflow.audit.history import RoundComparison, compare_and_remember, read_history, write_history
+from slrflow.audit.history import RoundComparison, compare_rounds
 from slrflow.audit.queues import reviewer_queue, write_reviewer_queues
 from slrflow.audit.report import AuditReport, build_audit, write_audit_tables
 
@@ -15,12 +15,10 @@ __all__ = [
     "RoundComparison",
     "build_audit",
     "cohen_kappa",
-    "compare_and_remember",
+    "compare_rounds",
     "pairwise_agreement",
     "percent_agreement",
-    "read_history",
     "reviewer_queue",
     "write_audit_tables",
-    "write_history",
     "write_reviewer_queues",
 ]

@@ -1,35 +1,31 @@
-"""What is new since the previous search round, remembered across runs in results/audit/history.json.
+"""What is new since the previous search round, derived from what the reviewer owns, never remembered in results/.
 
-A round is a distinct set of imported records. Each record keeps the first and last round it was seen in, so
-rerunning the audit after new decisions alone (same records) compares with the same earlier round again rather
-than reporting that nothing is new. The file is deliberately not a rule output: Snakemake deletes outputs before a
-job runs, which would erase the memory it exists to keep. Deleting results/ deletes it too; the report then says
-there is no previous run to compare with.
+Each search and other source in config/config.yaml has a `round` (1 unless given; an update search says 2, the
+next 3). A record belongs to the earliest round whose exports hold it, so the records "new since the previous
+round" are those that only the latest round's exports hold, whether the update re-ran the whole search or only
+the months since. Records that reviewers decided (screening/) and that no export holds any more are "gone".
+Everything comes from config/, resources/ and screening/: deleting results/ and rerunning gives the same report.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from slrflow.errors import InputFileError
-from slrflow.tables import atomic_open
+from slrflow.errors import ConfigError
 
-__all__ = ["HISTORY_FORMAT", "RoundComparison", "compare_and_remember", "read_history", "write_history"]
-
-HISTORY_FORMAT = 1
+__all__ = ["RoundComparison", "compare_rounds", "record_rounds"]
 
 
 @dataclass
 class RoundComparison:
-    """This run's records against the previous round's."""
+    """The latest search round's records against the earlier rounds'."""
 
     round: int
-    previous_round: dict[str, Any] | None  # {"round", "first_run_at", "records", "studies"} or None
+    # {"round", "date", "first_run_at" (the round's first search date), "searches", "records", "studies"} or None
+    previous_round: dict[str, Any] | None
     new_records: list[str] = field(default_factory=list)
     gone_records: list[str] = field(default_factory=list)
     rounds: list[dict[str, Any]] = field(default_factory=list)
@@ -39,53 +35,63 @@ class RoundComparison:
         return self.previous_round is not None
 
 
-def read_history(path: str | Path) -> dict[str, Any]:
-    path = Path(path)
-    if not path.exists():
-        return {"format": HISTORY_FORMAT, "rounds": [], "records": {}}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise InputFileError(f"not a readable audit history ({error}); delete it to start afresh", path=path) from error
-    if not isinstance(data, dict) or data.get("format") != HISTORY_FORMAT:
-        raise InputFileError(f"not an audit history of format {HISTORY_FORMAT}; delete it to start afresh", path=path)
-    return data
+def record_rounds(config: Mapping[str, Any], rows: Iterable[Mapping[str, str]]) -> dict[str, int]:
+    """record_id -> the earliest round whose export holds it, from each row's `source_file` (or `database`)."""
+    sources = _sources(config)
+    round_of_file = {os.path.normpath(source["file"]): source.get("round", 1) for source in sources}
+    rounds_of_database: dict[str, set[int]] = {}
+    for source in sources:
+        rounds_of_database.setdefault(source.get("database") or source["name"], set()).add(source.get("round", 1))
+    only = set(round_of_file.values())
+    first: dict[str, int] = {}
+    for row in rows:
+        number = round_of_file.get(os.path.normpath(row.get("source_file") or "."))
+        if number is None:
+            candidates = only if len(only) == 1 else rounds_of_database.get(row.get("database", ""), set())
+            if len(candidates) != 1:
+                raise ConfigError(
+                    f"record {row['record_id']} comes from {row.get('source_file') or row.get('database')!r}, "
+                    "which no search in config declares; rerun the import after changing the searches"
+                )
+            (number,) = candidates
+        first[row["record_id"]] = min(number, first.get(row["record_id"], number))
+    return first
 
 
-def write_history(path: str | Path, history: Mapping[str, Any]) -> None:
-    with atomic_open(path) as handle:
-        json.dump(history, handle, indent=1, sort_keys=True)
-        handle.write("\n")
-
-
-def compare_and_remember(history: dict[str, Any], study_of: Mapping[str, str], *, now: datetime) -> RoundComparison:
-    """Compare the current records (record_id -> study) with the history, and update the history in place."""
-    rounds: list[dict[str, Any]] = history.setdefault("rounds", [])
-    seen: dict[str, list[int]] = history.setdefault("records", {})
-    current = set(study_of)
-    latest = rounds[-1]["round"] if rounds else 0
-    in_latest = {rid for rid, (_, last) in seen.items() if last == latest} if rounds else set()
-    if rounds and current == in_latest:
-        this_round = latest
-        rounds[-1]["last_run_at"] = now.isoformat()
-    else:
-        this_round = latest + 1
+def compare_rounds(
+    config: Mapping[str, Any],
+    rows: Iterable[Mapping[str, str]],
+    study_of: Mapping[str, str],
+    *,
+    decided: Iterable[str] = (),
+) -> RoundComparison:
+    """Compare the latest round with the one before; `decided` are the record ids named in screening/ logs."""
+    first = record_rounds(config, rows)
+    sources = _sources(config)
+    numbers = sorted({source.get("round", 1) for source in sources})
+    rounds = []
+    for number in numbers:
+        members = [source for source in sources if source.get("round", 1) == number]
+        known = [rid for rid, r in first.items() if r <= number]
+        date = min(source["date"] for source in members)
         rounds.append(
             {
-                "round": this_round,
-                "first_run_at": now.isoformat(),
-                "last_run_at": now.isoformat(),
-                "records": len(current),
-                "studies": len(set(study_of.values())),
+                "round": number,
+                "date": date,
+                "first_run_at": date,
+                "searches": [source["name"] for source in members],
+                "records": len(known),
+                "studies": len({study_of.get(rid, rid) for rid in known}),
             }
         )
-        for rid in current:
-            first = seen[rid][0] if rid in seen else this_round
-            seen[rid] = [first, this_round]
-    previous_number = this_round - 1
-    previous = next((dict(r) for r in rounds if r["round"] == previous_number), None)
-    comparison = RoundComparison(round=this_round, previous_round=previous, rounds=[dict(r) for r in rounds])
+    current = numbers[-1] if numbers else 1
+    previous = rounds[-2] if len(rounds) > 1 else None
+    comparison = RoundComparison(round=current, previous_round=previous, rounds=rounds)
     if previous is not None:
-        comparison.new_records = sorted(rid for rid in current if seen[rid][0] == this_round)
-        comparison.gone_records = sorted(rid for rid, (_, last) in seen.items() if last == previous_number)
+        comparison.new_records = sorted(rid for rid, r in first.items() if r == current)
+        comparison.gone_records = sorted(set(decided) - set(first))
     return comparison
+
+
+def _sources(config: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [*config.get("searches", []), *config.get("other_sources", [])]

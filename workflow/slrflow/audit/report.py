@@ -12,14 +12,13 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from slrflow.audit.activity import ACTIVITY_COLUMNS, ReviewerActivity, reviewer_activity
 from slrflow.audit.agreement import PairAgreement, pairwise_agreement
 from slrflow.audit.disagreements import model_disagreements
-from slrflow.audit.history import RoundComparison, compare_and_remember, read_history, write_history
+from slrflow.audit.history import RoundComparison, compare_rounds
 from slrflow.audit.stopping import StoppingSummary, summarise_stopping
 from slrflow.audit.studies import StudyLink, read_study_links
 from slrflow.decisions import STAGES, Change, Decision, read_logs
@@ -97,12 +96,9 @@ def build_audit(
     *,
     results: str | Path,
     screening: str | Path,
-    history: str | Path,
-    now: datetime,
     top: int = 20,
-    remember: bool = True,
 ) -> AuditReport:
-    """Collect the audit of a review; updates the history file unless `remember` is false."""
+    """Collect the audit of a review."""
     results, screening = Path(results), Path(screening)
     clusters_path = results / "dedup" / "clusters.csv"
     if not clusters_path.exists():
@@ -122,10 +118,8 @@ def build_audit(
 
     stopping = _json(results / "screening" / "stopping.json", missing)
     studies_path = results / "dedup" / "studies.csv"
-    history_data = read_history(history)
-    comparison = compare_and_remember(history_data, study_of, now=now)
-    if remember:
-        write_history(history, history_data)
+    decided = {decision.record_id for stage_logs in logs.values() for decision in stage_logs}
+    comparison = compare_rounds(config, clusters, study_of, decided=decided)
 
     return AuditReport(
         title=config["review"]["title"],

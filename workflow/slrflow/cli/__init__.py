@@ -1,4 +1,5 @@
 """The `slrflow` command: one module per subcommand, each with `add_parser(subparsers)` and `run(args)`."""
+# DESCRIPTION and EXAMPLES are what `slrflow --help` shows; the line above is for readers of the code.
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ __all__ = ["main"]
 
 # Modules under slrflow.cli, one per subcommand; each imports its heavy libraries inside run().
 SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "init",
     "import_",
     "dedup",
     "decisions",
@@ -27,13 +29,37 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "serve",
     "export",
     "migrate",
+    "summary",
 )
 
 
+DESCRIPTION = """\
+slrflow does the mechanical work of a systematic literature review: it imports database exports keeping each
+record's source, removes duplicates across databases, ranks the records still to screen by relevance, extracts
+full texts from PDFs and counts everything for the PRISMA 2020 flow diagram. The Snakemake workflow runs these
+commands on a review folder (config/, resources/, screening/); each also runs on its own."""
+
+EXAMPLES = """\
+examples:
+  slrflow init MYREVIEW                       start a review: config, folders for exports and PDFs, screening/
+  snakemake -c2 --directory MYREVIEW          run it (from slrflow's folder; `slrflow init` prints the command)
+  slrflow serve --directory MYREVIEW          screen in the browser at http://127.0.0.1:5000
+  slrflow summary --directory MYREVIEW        the PRISMA counts and where to look
+  slrflow import pubmed.txt scopus.ris --output records.csv
+  slrflow rank --help                         every command explains itself; rank lists its models
+
+Each review folder's screening/README.md explains the decision files; config/README.md every config key."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="slrflow", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="slrflow",
+        description=DESCRIPTION,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"slrflow {__version__}")
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", help="the step to run")
     for module_name in SUBCOMMAND_MODULES:
         try:
             module = importlib.import_module(f"slrflow.cli.{module_name}")

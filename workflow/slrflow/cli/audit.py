@@ -24,17 +24,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--results", default=Path("results"), type=Path, help="the results/ folder to read")
     parser.add_argument("--screening", default=Path("screening"), type=Path, help="the screening/ folder")
     parser.add_argument("--outdir", default=Path("results/audit"), type=Path, help="where the report goes")
-    parser.add_argument(
-        "--history",
-        type=Path,
-        help="where to remember earlier search rounds (default OUTDIR/history.json); keep it outside results/ "
-        "to survive its deletion",
-    )
     parser.add_argument("--top", default=10, type=int, help="rows in the list of model disagreements (default 10)")
-    commands = parser.add_subparsers(dest="audit_command", metavar="{queues}")
+    commands = parser.add_subparsers(
+        dest="audit_command", metavar="{queues}", help="queues: only the per-reviewer queues"
+    )
     queues = commands.add_parser("queues", help="write results/screening/queue_<reviewer>.csv for every reviewer")
     queues.add_argument("--queue", default=Path("results/screening/queue.csv"), type=Path, help="the shared queue")
-    queues.add_argument("--clusters", default=Path("results/dedup/clusters.csv"), type=Path)
+    queues.add_argument("--clusters", default=Path("results/dedup/clusters.csv"), type=Path, help="record to study")
     queues.add_argument("--queues-outdir", default=Path("results/screening"), type=Path, help="where they go")
     return parser
 
@@ -46,19 +42,14 @@ def run(args: argparse.Namespace) -> int:
     if args.audit_command == "queues":
         return _queues(args, config)
 
-    from datetime import UTC, datetime
-
     from slrflow.audit.page import render_page
     from slrflow.audit.report import build_audit, write_audit_tables
     from slrflow.tables import atomic_open
 
-    history = args.history or args.outdir / "history.json"
     report = build_audit(
         config,
         results=args.results,
         screening=args.screening,
-        history=history,
-        now=datetime.now(UTC).replace(microsecond=0),
         top=args.top,
     )
     write_audit_tables(report, args.outdir)
@@ -68,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"audit: {summary['studies']} studies, conflicts {summary['conflicts']} "
         f"({summary['conflicts_unresolved']} unresolved), orphaned decisions {summary['orphaned_decisions']}, "
-        f"new records {summary['new_records'] if summary['new_records'] is not None else 'n/a (no previous run)'}; "
+        f"new records {summary['new_records'] if summary['new_records'] is not None else 'n/a (one search round)'}; "
         f"wrote {args.outdir / 'index.html'}",
         file=sys.stderr,
     )

@@ -28,7 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="JSON",
         help="full-text records, or folders holding them (none: no PDFs)",
     )
-    parser.add_argument("--output", "-o", required=True, metavar="MATCHES.csv")
+    parser.add_argument("--output", "-o", required=True, metavar="MATCHES.csv", help="one row per match or miss")
     parser.add_argument(
         "--min-title-score",
         type=float,

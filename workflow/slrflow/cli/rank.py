@@ -25,23 +25,47 @@ QUEUE_FIELDS = ("rank", "record_id", "score", "title", "authors", "year", "journ
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("rank", help="rank records for title/abstract screening", description=__doc__)
-    parser.add_argument("records", type=Path, metavar="RECORDS.csv")
+    parser = subparsers.add_parser(
+        "rank",
+        help="rank records for title/abstract screening",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action=ModelNamesHelp, help="show this help, with the model names, and exit")
+    parser.add_argument("records", type=Path, metavar="RECORDS.csv", help="the deduplicated records to rank")
     parser.add_argument("--decisions", type=Path, metavar="TITLE_ABSTRACT.csv", help="absent file: no decisions")
-    parser.add_argument("--output", type=Path, required=True, metavar="ranking.csv")
-    parser.add_argument("--queue", type=Path, required=True, metavar="queue.csv")
-    parser.add_argument("--model-card", type=Path, required=True, metavar="model.json")
-    parser.add_argument("--stopping", type=Path, required=True, metavar="stopping.json")
-    parser.add_argument("--plot", type=Path, metavar="recall_progress.png")
+    parser.add_argument("--output", type=Path, required=True, metavar="ranking.csv", help="every study, best first")
+    parser.add_argument("--queue", type=Path, required=True, metavar="queue.csv", help="the studies still to screen")
+    parser.add_argument("--model-card", type=Path, required=True, metavar="model.json", help="the model and its data")
+    parser.add_argument("--stopping", type=Path, required=True, metavar="stopping.json", help="the stopping rule")
+    parser.add_argument("--plot", type=Path, metavar="recall_progress.png", help="includes found against screened")
     parser.add_argument("--query", default="", help="review question and criteria, used before training")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="random seed of the model (default 0)")
     parser.add_argument("--classifier", help="a classifier from the ranking registry (default: the default model's)")
     parser.add_argument(
         "--feature-extractor", help="a feature extractor from the ranking registry (default: the default model's)"
     )
-    parser.add_argument("--recall-target", type=float, default=0.95)
-    parser.add_argument("--confidence", type=float, default=0.95)
+    parser.add_argument("--recall-target", type=float, default=0.95, help="recall to be claimed (default 0.95)")
+    parser.add_argument("--confidence", type=float, default=0.95, help="confidence of the claim (default 0.95)")
     return parser
+
+
+class ModelNamesHelp(argparse._HelpAction):
+    """-h that lists the ranking registry's models; the registry imports scikit-learn, so only when asked."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from slrflow.ranking.classifiers import CLASSIFIERS
+        from slrflow.ranking.features import FEATURE_EXTRACTORS
+        from slrflow.ranking.model import DEFAULT_MODEL
+
+        parser.epilog = (
+            f"classifiers (--classifier): {', '.join(CLASSIFIERS.names())}\n"
+            f"feature extractors (--feature-extractor): {', '.join(FEATURE_EXTRACTORS.names())}\n"
+            f"default: --feature-extractor {DEFAULT_MODEL['feature_extractor']}"
+            f" --classifier {DEFAULT_MODEL['classifier']}"
+        )
+        super().__call__(parser, namespace, values, option_string)
 
 
 def _read(path: Path, required: tuple[str, ...], error: type[InputFileError]) -> list[dict[str, str]]:

@@ -17,10 +17,12 @@ __all__ = ["add_parser", "run"]
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("simulate", help="simulate screening a labelled dataset", description=__doc__)
-    parser.add_argument("data", type=Path, metavar="DATA.csv")
+    parser.add_argument("data", type=Path, metavar="DATA.csv", help="record_id,title,abstract,label_included rows")
     parser.add_argument("--prior", action="append", default=[], metavar="RECORD_ID", help="repeat for each prior")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the model (default 0)")
-    parser.add_argument("--output", type=Path, required=True, metavar="ORDER.csv")
+    parser.add_argument(
+        "--output", type=Path, required=True, metavar="ORDER.csv", help="record_id,label in screening order"
+    )
     parser.add_argument("--all", action="store_true", help="screen every record, not just up to the last include")
     parser.add_argument("--classifier", help="a classifier from the ranking registry (default: the default model's)")
     parser.add_argument(
