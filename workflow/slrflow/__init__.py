@@ -57,7 +57,7 @@ def deduplicate(records: Sequence[Record], **options: Any) -> DedupResult:
     """Cluster the records that are copies of one report (slrflow.dedup.deduplicate; `overrides=` as there)."""
     from slrflow.dedup import deduplicate as run
 
-    return run(records, **options)  # type: ignore[arg-type]
+    return run(records, **options)
 
 
 def rank(
@@ -89,7 +89,7 @@ def count(
     `records` and `dedup` are what `load` and `deduplicate` returned; `statuses` as for `rank`. `config` is the
     review's configuration when there is one; by default every database in the records is a database search.
     """
-    from slrflow.prisma.counts import count_prisma
+    from slrflow.prisma import count_prisma
     from slrflow.prisma.inputs import PrismaInputs
     from slrflow.records import as_table_row
 

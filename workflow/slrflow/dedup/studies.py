@@ -206,8 +206,8 @@ def link_studies(
         if link.decision == "link":
             who = f" by {link.reviewer}" if link.reviewer else ""
             note = f" ({link.note})" if link.note else ""
-            a, b = index_of[link.record_id_a], index_of[link.record_id_b]
-            found.append(_Link(b, a, "companion", f"reviewer: link{who}{note}", 2.0, forced=True))
+            first, second = index_of[link.record_id_a], index_of[link.record_id_b]
+            found.append(_Link(second, first, "companion", f"reviewer: link{who}{note}", 2.0, forced=True))
     unlinked = [(index_of[x.record_id_a], index_of[x.record_id_b]) for x in current.values() if x.decision == "unlink"]
 
     pairs = set(candidate_pairs(norms))
@@ -221,11 +221,12 @@ def link_studies(
         pairs.update((i, j) for x, i in enumerate(members) for j in members[x + 1 :])
     best: dict[tuple[int, str], _Link] = {}
     for i, j in sorted(pairs):
-        link = study_link(norms[i], norms[j], registries[i] & registries[j], protocol[i], protocol[j])
-        if link is None:
+        found_link = study_link(norms[i], norms[j], registries[i] & registries[j], protocol[i], protocol[j])
+        if found_link is None:
             continue
-        child, parent = (i, j) if link[0] == "a" else (j, i)
-        candidate = _Link(child, parent, link[1], link[2], link[3])
+        side, relation, reason, score = found_link
+        child, parent = (i, j) if side == "a" else (j, i)
+        candidate = _Link(child, parent, relation, reason, score)
         key = (child, candidate.relation)
         # a notice, an abstract or a part belongs to one report: its best match (then the smallest id)
         if candidate.relation in ("companion", "protocol"):

@@ -27,6 +27,7 @@ import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from slrflow.errors import ImportFormatError
 from slrflow.importers import (
@@ -241,8 +242,8 @@ def _attach_warnings(
     index_of = {start: k for k, start in enumerate(starts)}
     for line, message in warnings:
         if line in index_of:
-            records[index_of[line]]["import_warnings"].append(message)  # type: ignore[union-attr]
-    ordered = sorted((start, k) for k, start in enumerate(starts))  # type: ignore[misc]
+            cast(list, records[index_of[line]]["import_warnings"]).append(message)
+    ordered = sorted((cast(int, start), k) for k, start in enumerate(starts))
     lines_of: dict[int, list[int]] = {}
     for line in fallback_lines:
         at = bisect.bisect_right(ordered, (line, len(records))) - 1
@@ -250,6 +251,6 @@ def _attach_warnings(
             lines_of.setdefault(ordered[at][1], []).append(line)
     for k, lines in lines_of.items():
         shown = ", ".join(map(str, lines[:5])) + (" ..." if len(lines) > 5 else "")
-        records[k]["import_warnings"].append(  # type: ignore[union-attr]
+        cast(list, records[k]["import_warnings"]).append(
             f"line{'s' if len(lines) > 1 else ''} {shown} read as Windows-1252 (the rest of the file is UTF-8)"
         )

@@ -82,7 +82,7 @@ def _read(store: Path, results: Path, n_reviews: int) -> Parsed:
             "url": url or "",
             "tool": "asreview",
             "tool_id": str(record_id),
-            "tool_decision": {1: "include", 0: "exclude"}.get(label, ""),
+            "tool_decision": "" if label is None else {1: "include", 0: "exclude"}.get(label, ""),
             "tool_reason": note,
             "tool_stage": "title_abstract",
         }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from slrflow.prisma.counts import PrismaCounts
 
@@ -259,7 +260,7 @@ def layout_diagram(counts: PrismaCounts) -> Layout:
     return Layout(cells, columns, tops, heights, footer, fig_w, fig_h)
 
 
-RC = {
+RC: dict[str, Any] = {
     "font.family": "DejaVu Sans",
     "svg.hashsalt": "slrflow-prisma",
     "svg.fonttype": "path",
