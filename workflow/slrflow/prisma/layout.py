@@ -226,7 +226,7 @@ def layout_diagram(counts: PrismaCounts) -> Layout:
     """Wrap every box's text to its column and stack the rows; rows are as tall as their fullest cell."""
     import matplotlib
 
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(RC):  # type: ignore[arg-type]  # matplotlib types rc keys as a Literal of every name
         cells = flow_boxes(counts)
         x = MARGIN + PHASE_WIDTH + 0.16
         columns: dict[str, tuple[float, float]] = {}
