@@ -2,10 +2,14 @@
 
 A line is written with one `os.write` on a file descriptor opened with O_APPEND and then fsync'ed, so a killed
 app leaves either the whole line or none of it, and lines written by a person in the meantime are never
-overwritten. A missing log is created with its header first.
+overwritten. A missing log is created with its header atomically: the header is written to a temporary file in
+the same folder, which is then linked to the log's name; the link fails if the log exists, so two apps creating
+one log at once write one header between them, and nobody ever sees a log without its header.
+
+Lines are formatted by `slrflow.screening.decisions.format_line`, which keeps one decision per physical line.
 
 Undo. The logs are append-only, so the app undoes a decision in one of two ways, both of which the reading rules
-of `slrflow.decisions` (the latest line per reviewer and record wins) turn into the right current decision:
+of `slrflow.screening.decisions` (the latest line per reviewer and record wins) turn into the right current decision:
 
 1. The line was written by this app session and is still the last thing in the file (same size, same bytes):
    nobody can have built on it yet, so the file is truncated back to where the line began. The log reads as if
@@ -18,16 +22,13 @@ of `slrflow.decisions` (the latest line per reviewer and record wins) turn into 
 
 from __future__ import annotations
 
-import csv
-import io
 import os
+import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from slrflow.decisions import LOG_COLUMNS
-
-__all__ = ["WrittenLine", "append_line", "format_line", "truncate_if_last"]
+__all__ = ["WrittenLine", "append_line", "create_with_header", "truncate_if_last"]
 
 
 @dataclass(frozen=True)
@@ -39,24 +40,41 @@ class WrittenLine:
     data: bytes
 
 
-def format_line(record_id: str, decision: str, reason: str, reviewer: str, timestamp: datetime, note: str) -> bytes:
-    """One CSV line of a decision log, quoted as csv does, ending in '\\n'."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([record_id, decision, reason, reviewer, timestamp.isoformat(timespec="seconds"), note])
-    return buffer.getvalue().encode("utf-8")
-
-
-def append_line(path: str | Path, data: bytes) -> WrittenLine:
-    """Append `data` (one complete line) to the log at `path`, creating it with its header if missing."""
+def create_with_header(path: str | Path, header: Sequence[str]) -> bool:
+    """Create the file at `path` holding only its header line, atomically; False (no change) if it exists."""
     path = Path(path)
+    if path.exists():
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.new"
+    # Mode 0o666 less the user's umask, as any file the user creates.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        _write_all(fd, (",".join(header) + "\n").encode("utf-8"))
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        os.unlink(temporary)
+
+
+def append_line(path: str | Path, data: bytes, *, header: Sequence[str]) -> WrittenLine:
+    """Append `data` (one complete line) to the file at `path`, first creating it with `header` if missing."""
+    path = Path(path)
+    create_with_header(path, header)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND)
     try:
         size = os.fstat(fd).st_size
         if size == 0:
-            _write_all(fd, (",".join(LOG_COLUMNS) + "\n").encode("utf-8"))
-            size = os.fstat(fd).st_size
+            # An empty file made by hand: it still needs its header.
+            data = (",".join(header) + "\n").encode("utf-8") + data
         elif not _ends_with_newline(fd, size):
             # A person saved the file without a final newline: finish their line rather than join ours to it.
             _write_all(fd, b"\n")

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from slrflow.decisions import Decision, Settlement, changes
+from slrflow.screening.decisions import Decision, changes
+from slrflow.screening.state import Settlement
 
 __all__ = ["ACTIVITY_COLUMNS", "ReviewerActivity", "reviewer_activity"]
 

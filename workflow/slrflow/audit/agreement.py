@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from slrflow.decisions import DECISIONS, Settlement
+from slrflow.screening.decisions import DECISIONS
+from slrflow.screening.state import Settlement
 
 __all__ = ["PairAgreement", "cohen_kappa", "pairwise_agreement", "percent_agreement"]
 

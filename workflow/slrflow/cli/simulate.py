@@ -33,10 +33,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from slrflow.cli.rank import model_components
     from slrflow.ranking.features import record_text
     from slrflow.ranking.model import RankingModel
     from slrflow.ranking.simulate import simulate
+    from slrflow.screening.model import model_components
     from slrflow.tables import read_table, write_table
 
     try:
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         [record_text(row) for row in rows],
         labels,
         args.prior,
-        RankingModel(random_state=args.seed, **model_components(args.classifier, args.feature_extractor)),
+        RankingModel(random_state=args.seed, **model_components(vars(args))),
         screen_all=args.all,
     )
     write_table(args.output, ({"record_id": rid, "label": label} for rid, label in order), ["record_id", "label"])
