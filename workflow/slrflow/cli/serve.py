@@ -25,6 +25,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 def run(args: argparse.Namespace) -> int:
     import errno
     import logging
+    import socket
 
     from werkzeug.serving import make_server
 
@@ -34,9 +35,12 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
 
     review = Review(args.directory, config_path=args.config)
+    # The socket is bound here, not by werkzeug, which would print its own message and exit 1 on a taken port.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         try:
-            server = make_server("127.0.0.1", args.port, create_app(review), threaded=True)
+            listener.bind(("127.0.0.1", args.port))
+            listener.listen(128)
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise SlrflowError(
@@ -44,8 +48,9 @@ def run(args: argparse.Namespace) -> int:
                     f"listening there): choose a free one with --port, e.g. --port {args.port + 1}"
                 ) from None
             raise SlrflowError(f"cannot listen on 127.0.0.1:{args.port}: {error.strerror}") from None
+        server = make_server("127.0.0.1", args.port, create_app(review), threaded=True, fd=listener.fileno())
         print(
-            f"slrflow serve: screening {review.config['review']['title']!r} at http://127.0.0.1:{server.server_port}/"
+            f"slrflow serve: screening {review.config['review']['title']!r} at http://127.0.0.1:{listener.getsockname()[1]}/"
         )
         print("Decisions are written to screening/ at once; press Ctrl+C to stop.")
         try:
@@ -55,5 +60,6 @@ def run(args: argparse.Namespace) -> int:
         finally:
             server.server_close()
     finally:
+        listener.close()
         review.close()
     return 0
