@@ -2,7 +2,8 @@
 
 Record ids are content hashes, so a record that disappears (its search export removed, say) takes its id with
 it, although copies of the same report from other databases may remain. When the app writes a decision it also
-appends the decided record's bibliographic key (DOI, title, first author, year, journal, volume, issue, pages)
+appends the decided record's bibliographic key (DOI, title, first author, year, journal, volume, issue, pages,
+the start of the abstract)
 to screening/decided_records.csv, a reviewer-owned, append-only file. When settling, a decision on an unknown
 record_id whose key is kept is matched against the current records with the comparison deduplication uses
 (`slrflow.dedup.normalise.normalise_record`, `slrflow.dedup.similarity.compare` and `conflict`); a match in
@@ -44,7 +45,11 @@ KEY_COLUMNS: tuple[str, ...] = (
     "volume",
     "number",
     "pages",
+    "abstract",
 )
+# The start of the abstract is kept too: for a record without journal, volume or pages (common in some exports)
+# it is the evidence dedup's comparison accepts beside the title. Dedup compares about the first 600 characters.
+KEY_ABSTRACT = 600
 REATTACHED_COLUMNS = ("stage", "reviewer", "record_id", "decision", "study_id", "match", "source", "line")
 
 
@@ -72,17 +77,10 @@ class Reattached:
 
 def record_key(record: Mapping[str, str]) -> dict[str, str]:
     """The bibliographic key kept for a decided record (a row of results/dedup/records.csv or import)."""
-    authors = record.get("authors") or ""
-    first_author = authors.split(";")[0].strip()
-    return {
-        "record_id": record.get("record_id", ""),
-        "first_author": first_author,
-        **{
-            name: str(record.get(name) or "").strip()
-            for name in KEY_COLUMNS
-            if name not in ("record_id", "first_author")
-        },
-    }
+    key = {name: str(record.get(name) or "").strip() for name in KEY_COLUMNS}
+    key["first_author"] = str(record.get("authors") or "").split(";")[0].strip()
+    key["abstract"] = key["abstract"][:KEY_ABSTRACT]
+    return key
 
 
 def format_key_line(record: Mapping[str, str]) -> bytes:
