@@ -275,3 +275,43 @@ def test_serve_prints_the_address_it_really_listens_on(review_dir: Path) -> None
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_the_apps_state_after_each_decision_is_what_settling_the_logs_gives(tmp_path: Path, shared_data: Path) -> None:
+    """The app settles only the decided study after its own append; it must agree with the one settle."""
+    import random
+
+    from slrflow.screening.state import settle_review
+
+    build_review(tmp_path, shared_data, mode="dual")
+    review = Review(tmp_path)
+    draw = random.Random(13)
+    try:
+        ids = [row["record_id"] for row in review.records]
+        for _ in range(40):
+            stage = draw.choice(["title_abstract", "title_abstract", "full_text"])
+            reviewer = draw.choice(["alice", "bob"])
+            decision = draw.choice(["include", "exclude", "maybe"])
+            reason = "wrong population" if decision == "exclude" else ""
+            if stage == "full_text":
+                candidates = list(review.state.full_text.studies)
+                if not candidates:
+                    continue
+                record, reason = draw.choice(candidates), reason
+            else:
+                record = draw.choice(ids)
+            try:
+                review.decide(reviewer, stage, record, decision, reason=reason)
+            except ValueError:
+                continue  # a full-text exclusion reason the config does not list: refused, nothing written
+            fresh = settle_review(review.config, study_of=review.study_of, screening=tmp_path / "screening")
+            for settled, held in (
+                (fresh.title_abstract, review.state.title_abstract),
+                (fresh.full_text, review.state.full_text),
+            ):
+                assert {s: e.status for s, e in settled.studies.items()} == {
+                    s: e.status for s, e in held.studies.items()
+                }
+                assert sorted(c.record_id for c in settled.conflicts) == sorted(c.record_id for c in held.conflicts)
+    finally:
+        review.close()

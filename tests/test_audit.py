@@ -269,7 +269,8 @@ def test_audit_command_writes_page_and_tables_and_compares_rounds(tmp_path, monk
 
 @pytest.mark.parametrize(("mode", "hidden"), [("blind_dual", True), ("dual", False)])
 def test_settled_table_hides_a_lone_decision_only_in_blind_dual(tmp_path, mode, hidden):
-    from slrflow.screening.state import settle_review, write_settlements
+    from slrflow.screening.outputs import write_settlements
+    from slrflow.screening.state import settle_review
 
     config = write_review(tmp_path, mode=mode)
     write_clusters(tmp_path, {1: [1], 2: [2]})

@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["WrittenLine", "append_line", "create_with_header", "truncate_if_last"]
+from slrflow.errors import DecisionLogError
+from slrflow.screening.decisions import Decision, read_log
+
+__all__ = ["WrittenLine", "append_line", "create_with_header", "files_signature", "read_back", "truncate_if_last"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,40 @@ def append_line(path: str | Path, data: bytes, *, header: Sequence[str]) -> Writ
     return WrittenLine(path, offset, data)
 
 
+def read_back(
+    written: WrittenLine,
+    stage: str,
+    study: str,
+    study_of: Mapping[str, str],
+    *,
+    reviewers: Sequence[str],
+    reasons: Mapping[str, Sequence[str]],
+) -> Decision:
+    """Read the log just appended to, and return the decision it now gives for `study`, which must be the line
+    written; otherwise raise DecisionLogError, so that the app never reports a decision saved that a re-read
+    would not return. A log that cannot be read back loses the line again if it is still the last one."""
+    from slrflow.screening.state import decisions_by_study
+
+    path = written.path
+    try:
+        back = read_log(path, stage=stage, reviewers=reviewers, reasons=reasons[stage])
+    except DecisionLogError as error:
+        removed = " (the line was removed again)" if truncate_if_last(written) else ""
+        raise DecisionLogError(f"not saved: the log cannot be read back after writing it{removed}: {error}") from None
+    reviewer = path.stem
+    held = decisions_by_study(back, study_of)[0].get(study, {}).get(reviewer)
+    with open(path, "rb") as handle:
+        ours = handle.read(written.offset).count(b"\n") + 1  # the line number the written line has
+    if held is None or held.line != ours:
+        where = f" ({held.source}, line {held.line}, dated {held.timestamp.isoformat()})" if held else ""
+        raise DecisionLogError(
+            f"written, but reading {path.name} back does not give this decision as current: another line "
+            f"decides the study for {reviewer}{where}; check the log's timestamps",
+            path=path,
+        )
+    return held
+
+
 def truncate_if_last(line: WrittenLine) -> bool:
     """Remove `line` if it is still the last thing in its file, byte for byte; False (and no change) if not."""
     try:
@@ -117,3 +154,15 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _ends_with_newline(fd: int, size: int) -> bool:
     return os.pread(fd, 1, size - 1) in (b"\n", b"\r")
+
+
+def files_signature(paths: Iterable[Path]) -> tuple:
+    """(path, size, mtime) of each file that exists: what changes when anyone writes to one of them."""
+    signature = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        signature.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(signature)

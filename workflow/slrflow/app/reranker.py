@@ -8,7 +8,7 @@ swaps the new order in when it is ready. Decisions made while it trains are pick
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from slrflow.errors import ModelError
 
 if TYPE_CHECKING:
     from slrflow.ranking.model import RankingModel
-    from slrflow.screening.state import Settlement
+    from slrflow.screening.state import StudyStatus
 
 __all__ = ["Labels", "Ranking", "Reranker", "SessionRanker", "training_labels", "workflow_ranking"]
 
@@ -67,6 +67,18 @@ class SessionRanker:
         self._position = {rid: i for i, rid in enumerate(self.record_ids)}
         self._session: Any = None
         self._labels: dict[int, int] = {}
+
+    @classmethod
+    def for_review(cls, records: Sequence[Mapping[str, str]], query_text: str, model: RankingModel) -> SessionRanker:
+        """One for a review's deduplicated records, ranked by their text as `slrflow rank` ranks them."""
+        from slrflow.ranking.features import record_text
+
+        return cls(
+            [row["record_id"] for row in records],
+            [record_text(row) for row in records],
+            query_text=query_text,
+            model=model,
+        )
 
     def fit(self) -> SessionRanker:
         from slrflow.ranking.session import ScreeningSession
@@ -190,7 +202,7 @@ class Reranker:
 
 
 def training_labels(
-    settlement: Settlement, position: Mapping[str, int], key: str, *, version: int, maybe_is_conflict: bool
+    decided: Iterable[StudyStatus], position: Mapping[str, int], key: str, *, version: int, maybe_is_conflict: bool
 ) -> Labels:
     """What the model for `key` may learn from: every reviewer's decisions for the team key (""), only the
     reviewer's own otherwise. Each study is labelled by its status, as `slrflow rank` labels settled studies."""
@@ -199,7 +211,8 @@ def training_labels(
 
     train: dict[int, int] = {}
     screened: list[tuple[datetime, int, int]] = []
-    for study, entry in settlement.studies.items():
+    for entry in decided:
+        study = entry.record_id
         mine = list(entry.decisions.values()) if not key else [entry.decisions[key]] if key in entry.decisions else []
         if study not in position or not mine:
             continue

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from slrflow.app.highlight import criteria_terms
-from slrflow.app.logfile import WrittenLine, append_line, truncate_if_last
+from slrflow.app.logfile import WrittenLine, append_line, files_signature, read_back, truncate_if_last
 from slrflow.app.progress import recall_svg
 from slrflow.app.reranker import Labels, Reranker, SessionRanker, training_labels, workflow_ranking
 from slrflow.app.views import build_command, decision_view, fulltext_view, record_fields, settings_view, stopping_file
@@ -28,10 +28,14 @@ from slrflow.screening.model import build_model, build_stopper, query_text
 from slrflow.screening.queues import awaits
 from slrflow.screening.reattach import KEY_COLUMNS, KEYS_FILE, Matcher, format_key_line, read_record_keys
 from slrflow.screening.state import (
+    TO_FULL_TEXT,
     ReviewState,
     Settlement,
+    StudyStatus,
     decisions_needed,
     reasons_by_stage,
+    resettle_full_text,
+    resettle_study,
     settle_review,
 )
 from slrflow.tables import read_table
@@ -98,6 +102,7 @@ class Review:
         self._kept: set[str] | None = None  # record ids whose key screening/ keeps
         self.load_error = ""
         self.state: ReviewState | None = None
+        self._decided_ids: dict[str, set[str]] = {stage: set() for stage in STAGES}
         self._reload()
 
     # ---------------------------------------------------------------- reading the logs
@@ -106,19 +111,11 @@ class Review:
         return self.screening / stage / f"{reviewer}.csv"
 
     def _disk_signature(self) -> tuple:
+        folders = [self.screening / stage for stage in STAGES]
         files = [self.screening / "resolutions.csv", self.screening / KEYS_FILE]
-        for stage in STAGES:
-            folder = self.screening / stage
-            if folder.is_dir():
-                files.extend(sorted(folder.iterdir()))
-        signature = []
-        for path in files:
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            signature.append((str(path), stat.st_size, stat.st_mtime_ns))
-        return tuple(signature)
+        return files_signature(
+            files + [path for folder in folders if folder.is_dir() for path in sorted(folder.iterdir())]
+        )
 
     def _reload(self) -> None:
         """Read every log again and settle them, with the one settle the workflow uses."""
@@ -130,6 +127,10 @@ class Review:
             return
         self.load_error = ""
         self.state = state
+        self._decided_ids = {
+            settlement.stage: {study for study, entry in settlement.studies.items() if entry.decisions}
+            for settlement in (state.title_abstract, state.full_text)
+        }
         self._bump()
 
     def refresh(self) -> None:
@@ -142,6 +143,11 @@ class Review:
         if self.load_error or self.state is None:
             raise DecisionLogError(self.load_error or "the decision logs have not been read")
         return self.state.title_abstract if stage == "title_abstract" else self.state.full_text
+
+    def _decided(self, stage: str) -> list[StudyStatus]:
+        """The studies someone decided at `stage` (a few, among thousands pending), without scanning them all."""
+        studies = self._settled(stage).studies
+        return [studies[study] for study in sorted(self._decided_ids[stage]) if study in studies]
 
     def _decisions(self, stage: str, study: str) -> dict[str, Decision]:
         entry = self._settled(stage).studies.get(study)
@@ -172,23 +178,14 @@ class Review:
         key = self._ranker_key(reviewer)
         with self._lock:
             if key not in self._rerankers:
-                from slrflow.ranking.features import record_text
-
-                model = SessionRanker(
-                    [row["record_id"] for row in self.records],
-                    [record_text(row) for row in self.records],
-                    query_text=query_text(self.config),
-                    model=build_model(self.config),
-                )
+                model = SessionRanker.for_review(self.records, query_text(self.config), build_model(self.config))
                 # Blind mode: the workflow's ranking learnt from both reviewers, so each starts from input order.
-                self._rerankers[key] = Reranker(
-                    model,
-                    lambda: self._labels(key),
-                    stopper=self._stopping,
-                    name=key or "team",
-                    initial=None if self.blind else self._initial,
+                initial = None if self.blind else self._initial
+                reranker = Reranker(
+                    model, lambda: self._labels(key), stopper=self._stopping, name=key or "team", initial=initial
                 )
-                self._rerankers[key].request(self._version)
+                self._rerankers[key] = reranker
+                reranker.request(self._version)
             return self._rerankers[key]
 
     def _labels(self, key: str) -> Labels:
@@ -197,7 +194,7 @@ class Review:
                 return Labels(self._version, {}, [])
             maybe_is_conflict = self.config["screening"].get("maybe_is_conflict", False)
             return training_labels(
-                self.state.title_abstract,
+                self._decided("title_abstract"),
                 self.position,
                 key,
                 version=self._version,
@@ -271,32 +268,33 @@ class Review:
     def _append(
         self, stage: str, reviewer: str, record_id: str, decision: str, reason: str, note: str
     ) -> tuple[WrittenLine, Decision]:
+        """Append, read the reviewer's log back, and settle the decided study again from what was read."""
         timestamp = datetime.now().astimezone().replace(microsecond=0)
         path = self._log_path(stage, reviewer)
         written = append_line(
             path, format_line(record_id, decision, reason, reviewer, timestamp, note), header=LOG_COLUMNS
         )
-        self._reload()
-        if self.load_error:
-            removed = truncate_if_last(written)
-            raise DecisionLogError(
-                f"not saved: after writing it the log could not be read back"
-                f"{' (the line was removed again)' if removed else ''}: {self.load_error}"
-            )
-        held = self._decisions(stage, self.study_of[record_id]).get(reviewer)
-        if held is None or (held.record_id, held.decision, held.reason, held.timestamp, held.note) != (
-            record_id,
-            decision,
-            reason,
-            timestamp,
-            note,
-        ):
-            where = f" ({held.source}, line {held.line}, dated {held.timestamp.isoformat()})" if held else ""
-            raise DecisionLogError(
-                f"written, but reading {path.name} back does not give this decision as current: another line "
-                f"decides the study for {reviewer}{where}; check the log's timestamps",
-                path=path,
-            )
+        study = self.study_of[record_id]
+        try:
+            held = read_back(written, stage, study, self.study_of, reviewers=self.reviewers, reasons=self.reasons)
+        except DecisionLogError:
+            self._reload()
+            raise
+        settlement = self._settled(stage)
+        if study not in settlement.studies:
+            self._reload()
+            return written, held
+        before = settlement.studies[study].status
+        decisions = {**settlement.studies[study].decisions, reviewer: held}
+        maybe_is_conflict = self.config["screening"].get("maybe_is_conflict", False)
+        entry = resettle_study(settlement, study, decisions, mode=self.mode, maybe_is_conflict=maybe_is_conflict)
+        self._decided_ids[stage].add(study)
+        if stage == "title_abstract" and (before in TO_FULL_TEXT) != (entry.status in TO_FULL_TEXT):
+            # The study joins or leaves full text: settle that stage again from its logs.
+            resettle_full_text(self.config, self.state, screening=self.screening, study_of=self.study_of)
+            self._decided_ids["full_text"] = {s for s, e in self.state.full_text.studies.items() if e.decisions}
+        self._signature = self._disk_signature()
+        self._bump()
         return written, held
 
     def undo(self, reviewer: str, stage: str) -> UndoResult:
@@ -356,7 +354,7 @@ class Review:
         with self._lock:
             settlement = self._settled(stage)
             mine = sorted(
-                (s.decisions[reviewer] for s in settlement.studies.values() if reviewer in s.decisions),
+                (s.decisions[reviewer] for s in self._decided(stage) if reviewer in s.decisions),
                 key=lambda d: d.timestamp,
             )
             counts = {value: sum(d.decision == value for d in mine) for value in DECISIONS}
@@ -377,7 +375,7 @@ class Review:
                 result["stopping"] = ranking.stopping or stopping_file(self.directory)
                 result["plot"] = recall_svg([d.decision for d in mine], total=total)
             if not self.blind:
-                result["team_screened"] = sum(1 for s in settlement.studies.values() if s.decisions)
+                result["team_screened"] = sum(1 for s in self._decided(stage) if s.decisions)
             return result
 
     def settings(self) -> dict[str, Any]:

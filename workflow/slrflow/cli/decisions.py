@@ -30,8 +30,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     from slrflow.config import load_config
+    from slrflow.screening.outputs import write_settlements
     from slrflow.screening.reattach import Matcher
-    from slrflow.screening.state import settle_review, write_settlements
+    from slrflow.screening.state import settle_review
     from slrflow.tables import read_table
 
     config = load_config(args.config)

@@ -130,9 +130,16 @@ class Matcher:
         self.records = records
         self.study_of = study_of
         self._normalised: list | None = None
+        self._found: dict[tuple, tuple[str, str] | None] = {}  # the records do not change: each key is matched once
 
     def find(self, key: Mapping[str, str]) -> tuple[str, str] | None:
         """(study, how it matched) when the key matches records of exactly one study; else None."""
+        memo = tuple(sorted(key.items()))
+        if memo not in self._found:
+            self._found[memo] = self._find(key)
+        return self._found[memo]
+
+    def _find(self, key: Mapping[str, str]) -> tuple[str, str] | None:
         from slrflow.dedup.normalise import normalise_record
         from slrflow.dedup.similarity import compare, conflict
 

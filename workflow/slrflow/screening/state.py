@@ -3,8 +3,7 @@
 `settle` gives every study its status at one stage from the reviewers' current decisions; `settle_review`
 settles title/abstract over every study and full text over the studies that reached it. The workflow (`slrflow
 decisions`), the app and the audit all call these two, so a study has one status wherever it is shown.
-`write_settlements` writes the tables in results/screening/ that ranking, full text, PRISMA and the audit read
-(see workflow/DATAFLOW.md).
+slrflow.screening.outputs writes them as the tables of results/screening/.
 """
 
 from __future__ import annotations
@@ -26,43 +25,25 @@ from slrflow.screening.decisions import (
     read_logs,
     read_resolutions,
 )
-from slrflow.screening.reattach import KEYS_FILE, REATTACHED_COLUMNS, Matcher, Reattached, read_record_keys, reattach
-from slrflow.tables import read_table, write_table
+from slrflow.screening.reattach import KEYS_FILE, Matcher, Reattached, read_record_keys, reattach
+from slrflow.tables import read_table
 
 __all__ = [
-    "CHANGE_COLUMNS",
-    "CONFLICT_COLUMNS",
-    "ORPHAN_COLUMNS",
-    "SOUGHT_COLUMNS",
-    "STUDY_COLUMNS",
     "TO_FULL_TEXT",
     "ReviewState",
     "Settlement",
     "StudyStatus",
     "decisions_by_study",
     "decisions_needed",
+    "reached_full_text",
     "reasons_by_stage",
+    "resettle_full_text",
+    "resettle_study",
     "settle",
     "settle_review",
     "study_status",
-    "write_settlements",
 ]
 
-STUDY_COLUMNS = (
-    "record_id",
-    "status",
-    "reason",
-    "decided_by",
-    "decisions",
-    "n_decisions",
-    "first_decided_at",
-    "resolved",
-    "resolved_by",
-)
-CONFLICT_COLUMNS = ("stage", "record_id", "reviewers", "decisions", "resolution", "resolved_by", "resolved_at")
-ORPHAN_COLUMNS = ("stage", "reviewer", "record_id", "decision", "reason", "timestamp", "source", "line")
-CHANGE_COLUMNS = ("stage", "reviewer", "record_id", "before", "after", "changed_at", "source", "line")
-SOUGHT_COLUMNS = ("record_id", "title", "authors", "year", "journal", "doi", "member_ids")
 # Studies that go on to full text: uncertainty at title/abstract is settled by reading the paper.
 TO_FULL_TEXT = frozenset({"include", "maybe"})
 
@@ -191,17 +172,53 @@ def settle(
     result: dict[str, StudyStatus] = {}
     conflicts = []
     for study in sorted(set(studies)):
-        current = dict(sorted(by_study.get(study, {}).items()))
-        status, reason = study_status(current.values(), needed=needed, maybe_is_conflict=maybe_is_conflict)
-        resolution = settled_by.get(study)
-        entry = StudyStatus(study, status, current, resolution, reason)
-        if status == "conflict":
+        entry, disagreed = _entry(study, by_study.get(study), settled_by.get(study), needed, maybe_is_conflict)
+        if disagreed:
             conflicts.append(entry)
-        if resolution is not None:
-            entry.status, entry.reason = resolution.decision, resolution.reason
         result[study] = entry
     orphans.sort(key=lambda d: (d.source, d.line))
     return Settlement(stage, result, conflicts, orphans)
+
+
+def resettle_study(
+    settlement: Settlement,
+    study: str,
+    decisions: Mapping[str, Decision],
+    *,
+    mode: str = "single",
+    maybe_is_conflict: bool = False,
+) -> StudyStatus:
+    """Settle one study of `settlement` again, in place, after its reviewers' current decisions changed.
+
+    The app calls this after it appended a line and read it back, instead of settling every study again.
+    """
+    previous = settlement.studies[study]
+    entry, disagreed = _entry(study, decisions, previous.resolution, decisions_needed(mode), maybe_is_conflict)
+    settlement.studies[study] = entry
+    conflicts = [c for c in settlement.conflicts if c.record_id != study]
+    if disagreed:
+        conflicts.append(entry)
+    settlement.conflicts = sorted(conflicts, key=lambda c: c.record_id)
+    return entry
+
+
+def _entry(
+    study: str,
+    held: Mapping[str, Decision] | None,
+    resolution: Decision | None,
+    needed: int,
+    maybe_is_conflict: bool,
+) -> tuple[StudyStatus, bool]:
+    """The study's status, and whether its reviewers disagree (a conflict, listed even once resolved)."""
+    if held:
+        current = dict(sorted(held.items()))
+        status, reason = study_status(current.values(), needed=needed, maybe_is_conflict=maybe_is_conflict)
+    else:  # most studies, most of the time: nobody has decided them yet
+        current, status, reason = {}, "pending", ""
+    entry = StudyStatus(study, status, current, resolution, reason)
+    if resolution is not None:
+        entry.status, entry.reason = resolution.decision, resolution.reason
+    return entry, status == "conflict"
 
 
 def settle_review(
@@ -242,8 +259,7 @@ def settle_review(
         "resolutions": resolutions,
     }
     title_abstract = settle(logs["title_abstract"], stage="title_abstract", studies=studies, **common)
-    reached = [s.record_id for s in title_abstract.studies.values() if s.status in TO_FULL_TEXT]
-    full_text = settle(logs["full_text"], stage="full_text", studies=reached, **common)
+    full_text = settle(logs["full_text"], stage="full_text", studies=reached_full_text(title_abstract), **common)
     reattached = [
         Reattached(decision, *found[decision.record_id])
         for settlement in (title_abstract, full_text)
@@ -260,88 +276,28 @@ def settle_review(
     )
 
 
-def write_settlements(state: ReviewState, outdir: str | Path, *, records: str | Path | None = None) -> None:
-    """Write the tables of DATAFLOW.md; with the dedup `records`, also sought.csv: the studies sought in full text."""
-    outdir = Path(outdir)
-    if records is not None:
-        sought = {s.record_id for s in state.title_abstract.studies.values() if s.status in TO_FULL_TEXT}
-        rows = [row for row in read_table(records) if row["record_id"] in sought]
-        write_table(outdir / "sought.csv", rows, SOUGHT_COLUMNS)
-    conflicts = []
-    orphans = []
-    for settlement in (state.title_abstract, state.full_text):
-        write_table(
-            outdir / f"{settlement.stage}.csv", _study_rows(settlement, blind=state.mode == "blind_dual"), STUDY_COLUMNS
-        )
-        conflicts.extend(_conflict_rows(settlement))
-        orphans.extend(
-            {
-                "stage": o.stage,
-                "reviewer": o.reviewer,
-                "record_id": o.record_id,
-                "decision": o.decision,
-                "reason": o.reason,
-                "timestamp": o.timestamp.isoformat(),
-                "source": o.source,
-                "line": o.line,
-            }
-            for o in settlement.orphans
-        )
-    write_table(outdir / "conflicts.csv", conflicts, CONFLICT_COLUMNS)
-    write_table(outdir / "orphans.csv", orphans, ORPHAN_COLUMNS)
-    write_table(outdir / "reattached.csv", (r.row() for r in state.reattached), REATTACHED_COLUMNS)
-    write_table(
-        outdir / "changes.csv",
-        (
-            {
-                "stage": c.stage,
-                "reviewer": c.reviewer,
-                "record_id": c.record_id,
-                "before": c.before,
-                "after": c.after,
-                "changed_at": c.changed_at.isoformat(),
-                "source": c.source,
-                "line": c.line,
-            }
-            for c in state.changes
-        ),
-        CHANGE_COLUMNS,
+def reached_full_text(title_abstract: Settlement) -> list[str]:
+    """The studies that go on to full text: included, or uncertain (maybe), at title/abstract."""
+    return [study for study, entry in title_abstract.studies.items() if entry.status in TO_FULL_TEXT]
+
+
+def resettle_full_text(
+    config: Mapping[str, Any], state: ReviewState, *, screening: str | Path, study_of: Mapping[str, str]
+) -> None:
+    """Settle full text again, in place, after a study joined or left it at title/abstract; reads only the
+    full-text logs and resolutions (the app calls this instead of settling every study again)."""
+    screening = Path(screening)
+    options = config["screening"]
+    reasons = reasons_by_stage(config)
+    logs = read_logs(
+        screening / "full_text", stage="full_text", reviewers=options["reviewers"], reasons=reasons["full_text"]
     )
-
-
-def _study_rows(settlement: Settlement, *, blind: bool = False) -> list[dict[str, object]]:
-    rows = []
-    for study in settlement.studies.values():
-        first = study.first_decided_at
-        rows.append(
-            {
-                "record_id": study.record_id,
-                "status": study.status,
-                "reason": study.reason,
-                "decided_by": sorted(study.decisions),
-                # Blind dual screening: what one reviewer said stays hidden until the study needs no more.
-                "decisions": []
-                if blind and study.status == "pending"
-                else [f"{reviewer}: {d.decision}" for reviewer, d in study.decisions.items()],
-                "n_decisions": len(study.decisions),
-                "first_decided_at": first.isoformat() if first else "",
-                "resolved": "yes" if study.resolution else "",
-                "resolved_by": study.resolution.reviewer if study.resolution else "",
-            }
-        )
-    return rows
-
-
-def _conflict_rows(settlement: Settlement) -> list[dict[str, object]]:
-    return [
-        {
-            "stage": settlement.stage,
-            "record_id": study.record_id,
-            "reviewers": sorted(study.decisions),
-            "decisions": [f"{reviewer}: {d.decision}" for reviewer, d in study.decisions.items()],
-            "resolution": study.resolution.decision if study.resolution else "",
-            "resolved_by": study.resolution.reviewer if study.resolution else "",
-            "resolved_at": study.resolution.timestamp.isoformat() if study.resolution else "",
-        }
-        for study in settlement.conflicts
-    ]
+    state.full_text = settle(
+        logs,
+        stage="full_text",
+        study_of={**study_of, **{r.decision.record_id: r.study for r in state.reattached}},
+        studies=reached_full_text(state.title_abstract),
+        mode=options.get("mode", "single"),
+        maybe_is_conflict=options.get("maybe_is_conflict", False),
+        resolutions=read_resolutions(screening / "resolutions.csv", reasons_by_stage=reasons),
+    )
