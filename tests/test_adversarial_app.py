@@ -315,3 +315,33 @@ def test_the_apps_state_after_each_decision_is_what_settling_the_logs_gives(tmp_
                 assert sorted(c.record_id for c in settled.conflicts) == sorted(c.record_id for c in held.conflicts)
     finally:
         review.close()
+
+
+def test_two_instances_of_one_reviewer_keep_every_decision_and_see_each_others(review_dir: Path) -> None:
+    first, second = Review(review_dir), Review(review_dir)
+    ids = [row["record_id"] for row in first.records]
+    saved: list[str] = []
+
+    def screen(review: Review, records: list[str], name: str) -> None:
+        for i in range(60):
+            saved.append(
+                review.decide("alice", "title_abstract", records[i % len(records)], "exclude", note=f"{name}{i}").note
+            )
+
+    try:
+        threads = [
+            threading.Thread(target=screen, args=(first, ids[:6], "a")),
+            threading.Thread(target=screen, args=(second, ids[6:], "b")),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        notes = [d.note for d in read_log(alice_log(review_dir), stage="title_abstract")]
+        assert len(saved) == 120 and sorted(notes) == sorted(saved)
+        # Each instance counts the other's decisions: nothing left to screen in either.
+        assert first.next_record("alice", "title_abstract") is None
+        assert second.next_record("alice", "title_abstract") is None
+    finally:
+        first.close()
+        second.close()

@@ -22,6 +22,7 @@ of `slrflow.screening.decisions` (the latest line per reviewer and record wins) 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +32,16 @@ from pathlib import Path
 from slrflow.errors import DecisionLogError
 from slrflow.screening.decisions import Decision, read_log
 
-__all__ = ["WrittenLine", "append_line", "create_with_header", "files_signature", "read_back", "truncate_if_last"]
+__all__ = [
+    "UndoResult",
+    "UndoStep",
+    "WrittenLine",
+    "append_line",
+    "create_with_header",
+    "files_signature",
+    "read_back",
+    "truncate_if_last",
+]
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,22 @@ class WrittenLine:
     path: Path
     offset: int
     data: bytes
+
+
+@dataclass
+class UndoStep:
+    """A line the app wrote in this session, the decision it holds, and the one it replaced."""
+
+    written: WrittenLine
+    decision: Decision
+    previous: Decision | None
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    record_id: str | None
+    message: str
+    how: str  # removed, corrected or refused
 
 
 def create_with_header(path: str | Path, header: Sequence[str]) -> bool:
@@ -74,20 +100,20 @@ def append_line(path: str | Path, data: bytes, *, header: Sequence[str]) -> Writ
     create_with_header(path, header)
     fd = os.open(path, os.O_RDWR | os.O_APPEND)
     try:
+        # Other slrflow writers wait while this line goes in, so the offset below is where it really starts.
+        fcntl.flock(fd, fcntl.LOCK_EX)
         size = os.fstat(fd).st_size
-        if size == 0:
-            # An empty file made by hand: it still needs its header.
-            data = (",".join(header) + "\n").encode("utf-8") + data
+        prefix = b""
+        if size == 0:  # an empty file made by hand: it still needs its header
+            prefix = (",".join(header) + "\n").encode("utf-8")
         elif not _ends_with_newline(fd, size):
             # A person saved the file without a final newline: finish their line rather than join ours to it.
-            _write_all(fd, b"\n")
-            size += 1
-        _write_all(fd, data)
+            prefix = b"\n"
+        _write_all(fd, prefix + data)
         os.fsync(fd)
-        # With O_APPEND the line went to the end, which is where it sits unless someone appended in between.
-        offset = os.fstat(fd).st_size - len(data)
+        offset = size + len(prefix)
     finally:
-        os.close(fd)
+        os.close(fd)  # releases the lock
     return WrittenLine(path, offset, data)
 
 
@@ -132,6 +158,7 @@ def truncate_if_last(line: WrittenLine) -> bool:
     except FileNotFoundError:
         return False
     try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         end = line.offset + len(line.data)
         if os.fstat(fd).st_size != end:
             return False

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from slrflow.app.highlight import criteria_terms
-from slrflow.app.logfile import WrittenLine, append_line, files_signature, read_back, truncate_if_last
+from slrflow.app.logfile import (
+    UndoResult,
+    UndoStep,
+    WrittenLine,
+    append_line,
+    files_signature,
+    read_back,
+    truncate_if_last,
+)
 from slrflow.app.progress import recall_svg
 from slrflow.app.reranker import Labels, Reranker, SessionRanker, training_labels, workflow_ranking
 from slrflow.app.views import build_command, decision_view, fulltext_view, record_fields, settings_view, stopping_file
@@ -40,7 +47,7 @@ from slrflow.screening.state import (
 )
 from slrflow.tables import read_table
 
-__all__ = ["MAX_NOTE", "Review", "ReviewNotBuiltError", "UndoResult"]
+__all__ = ["MAX_NOTE", "Review", "ReviewNotBuiltError"]
 
 TEAM = ""  # the ranking key shared by all reviewers in single screening
 MAX_NOTE = 10_000  # characters in a note; a longer one is refused, not cut
@@ -48,20 +55,6 @@ MAX_NOTE = 10_000  # characters in a note; a longer one is refused, not cut
 
 class ReviewNotBuiltError(InputFileError):
     """The workflow has not produced the deduplicated records yet."""
-
-
-@dataclass
-class _Undo:
-    written: WrittenLine
-    decision: Decision
-    previous: Decision | None
-
-
-@dataclass(frozen=True)
-class UndoResult:
-    record_id: str | None
-    message: str
-    how: str  # removed, corrected or refused
 
 
 class Review:
@@ -96,7 +89,7 @@ class Review:
         self._lock = threading.RLock()
         self._version = 0
         self._signature: tuple = ()
-        self._undo: dict[tuple[str, str], list[_Undo]] = defaultdict(list)
+        self._undo: dict[tuple[str, str], list[UndoStep]] = defaultdict(list)
         self._rerankers: dict[str, Reranker] = {}
         self._initial = workflow_ranking(results / "screening" / "ranking.csv", self.position)
         self._kept: set[str] | None = None  # record ids whose key screening/ keeps
@@ -252,7 +245,7 @@ class Review:
             previous = self._decisions(stage, study).get(reviewer)  # refuses while a log cannot be read
             self._keep_key(record_id)
             written, line = self._append(stage, reviewer, record_id, decision, reason, note)
-            self._undo[(reviewer, stage)].append(_Undo(written, line, previous))
+            self._undo[(reviewer, stage)].append(UndoStep(written, line, previous))
             return line
 
     def _keep_key(self, record_id: str) -> None:
@@ -281,7 +274,7 @@ class Review:
             self._reload()
             raise
         settlement = self._settled(stage)
-        if study not in settlement.studies:
+        if study not in settlement.studies or self._others_wrote(written):
             self._reload()
             return written, held
         before = settlement.studies[study].status
@@ -296,6 +289,12 @@ class Review:
         self._signature = self._disk_signature()
         self._bump()
         return written, held
+
+    def _others_wrote(self, written: WrittenLine) -> bool:
+        """Whether anyone but this append changed screening/ since the app last read it (then it reads it all)."""
+        mine = {str(written.path), str(self.screening / KEYS_FILE)}
+        changed = {entry[0] for entry in set(self._disk_signature()) ^ set(self._signature)}
+        return bool(changed - mine) or written.path.stat().st_size != written.offset + len(written.data)
 
     def undo(self, reviewer: str, stage: str) -> UndoResult:
         """Undo the reviewer's last decision of this session (see slrflow.app.logfile for how)."""
