@@ -26,7 +26,7 @@ def query_text(config: Mapping[str, Any]) -> str:
     return " ".join([review["title"], review["question"], *eligibility.get("include", [])])
 
 
-def model_components(ranking: Mapping[str, Any]) -> dict[str, str]:
+def model_components(ranking: Mapping[str, Any]) -> dict[str, Any]:
     """The components a config `ranking` section names (classifier, feature_extractor); absent or empty ones are
     the default model's."""
     return {name: ranking[name] for name in COMPONENT_KEYS if ranking.get(name)}

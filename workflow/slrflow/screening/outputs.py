@@ -42,8 +42,8 @@ def write_settlements(state: ReviewState, outdir: str | Path, *, records: str | 
         sought = {s.record_id for s in state.title_abstract.studies.values() if s.status in TO_FULL_TEXT}
         rows = [row for row in read_table(records) if row["record_id"] in sought]
         write_table(outdir / "sought.csv", rows, SOUGHT_COLUMNS)
-    conflicts = []
-    orphans = []
+    conflicts: list[dict[str, object]] = []
+    orphans: list[dict[str, object]] = []
     for settlement in (state.title_abstract, state.full_text):
         write_table(
             outdir / f"{settlement.stage}.csv", _study_rows(settlement, blind=state.mode == "blind_dual"), STUDY_COLUMNS
