@@ -13,13 +13,13 @@ import yaml
 
 from slrflow.app import Review, ReviewNotBuiltError, create_app
 from slrflow.app.highlight import criteria_terms, terms_from
-from slrflow.app.logfile import append_line, format_line, truncate_if_last
+from slrflow.app.logfile import append_line, truncate_if_last
 from slrflow.app.progress import recall_svg
 from slrflow.cli import main
-from slrflow.decisions import LOG_COLUMNS, read_log
 from slrflow.identity import record_id
 from slrflow.records import RECORD_FIELDS
-from slrflow.screening_state import settle_review
+from slrflow.screening.decisions import LOG_COLUMNS, format_line, read_log
+from slrflow.screening.state import settle_review
 from slrflow.tables import write_table
 
 DATASET = "benchmarks/cohen2006_adhd/records.csv"
@@ -88,6 +88,14 @@ def review_dir(tmp_path: Path, shared_data: Path) -> Path:
     return tmp_path
 
 
+def app_client(review: Review):
+    """A test client that sends this app session's token, as the page does."""
+    app = create_app(review)
+    client = app.test_client()
+    client.environ_base["HTTP_X_SLRFLOW_TOKEN"] = app.config["SESSION_TOKEN"]
+    return client
+
+
 def log_rows(path: Path) -> list[tuple[str, str, str]]:
     return [(d.record_id, d.decision, d.reason) for d in read_log(path, stage=path.parent.name)]
 
@@ -108,10 +116,12 @@ def test_append_creates_the_header_and_keeps_lines_typed_without_a_final_newline
 
     path = tmp_path / "screening" / "title_abstract" / "alice.csv"
     when = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    append_line(path, format_line("r0123456789abcde", "include", "", "alice", when, 'said "yes", twice'))
+    append_line(
+        path, format_line("r0123456789abcde", "include", "", "alice", when, 'said "yes", twice'), header=LOG_COLUMNS
+    )
     with open(path, "a", encoding="utf-8") as handle:
         handle.write("r0123456789abcdf,exclude,,alice,2026-11-23T09:01:00+00:00,no newline")
-    append_line(path, format_line("r0123456789abcd0", "maybe", "", "alice", when, ""))
+    append_line(path, format_line("r0123456789abcd0", "maybe", "", "alice", when, ""), header=LOG_COLUMNS)
     decisions = read_log(path, stage="title_abstract")
     assert [d.decision for d in decisions] == ["include", "exclude", "maybe"]
     assert decisions[0].note == 'said "yes", twice'
@@ -123,8 +133,8 @@ def test_truncate_removes_only_a_line_that_is_still_last(tmp_path: Path) -> None
 
     path = tmp_path / "alice.csv"
     when = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    first = append_line(path, format_line("r0123456789abcde", "include", "", "alice", when, ""))
-    second = append_line(path, format_line("r0123456789abcdf", "exclude", "", "alice", when, ""))
+    first = append_line(path, format_line("r0123456789abcde", "include", "", "alice", when, ""), header=LOG_COLUMNS)
+    second = append_line(path, format_line("r0123456789abcdf", "exclude", "", "alice", when, ""), header=LOG_COLUMNS)
     assert not truncate_if_last(first)  # a line came after it
     assert truncate_if_last(second)
     assert [d.record_id for d in read_log(path, stage="title_abstract")] == ["r0123456789abcde"]
@@ -258,7 +268,7 @@ def test_blind_mode_never_sends_another_reviewers_decision(tmp_path: Path, share
     for record in records[:5]:
         hand_line(tmp_path / "screening" / "title_abstract" / "alice.csv", record["record_id"], "include", "alice")
     review = Review(tmp_path)
-    client = create_app(review).test_client()
+    client = app_client(review)
     try:
         for _ in range(len(records)):
             body = client.get("/api/next?reviewer=bob&stage=title_abstract").get_data(as_text=True)
@@ -296,7 +306,7 @@ def test_full_text_queue_holds_the_included_records_and_exclusions_need_a_reason
         encoding="utf-8",
     )
     review = Review(review_dir)
-    client = create_app(review).test_client()
+    client = app_client(review)
     try:
         queue = set()
         assert review.next_record("alice", "full_text") == records[0]["record_id"]  # its PDF was read: first
@@ -331,15 +341,25 @@ def test_full_text_queue_holds_the_included_records_and_exclusions_need_a_reason
 def test_a_review_not_built_yet_says_to_run_snakemake(tmp_path: Path, shared_data: Path, capsys) -> None:
     build_review(tmp_path, shared_data)
     os.remove(tmp_path / "results" / "dedup" / "records.csv")
-    with pytest.raises(ReviewNotBuiltError, match="snakemake -c2"):
+    with pytest.raises(ReviewNotBuiltError, match="snakemake -c2") as error:
         Review(tmp_path)
     assert main(["serve", "--directory", str(tmp_path), "--port", "0"]) == 2
-    assert "run `snakemake -c2`" in capsys.readouterr().err
+    assert "-m snakemake -c2" in capsys.readouterr().err
+    # The command it gives builds the review when run in the review's directory (a dry run here).
+    command = str(error.value).rsplit("run `", 1)[1].rstrip("`")
+    import shlex
+    import subprocess
+
+    dry = subprocess.run(
+        [*shlex.split(command), "-n", "results/dedup/records.csv"], cwd=tmp_path, capture_output=True, text=True
+    )
+    # The workflow is found and reads the review's config: what it lacks is the review's own search export.
+    assert "resources/searches/medline.nbib" in dry.stdout + dry.stderr, dry.stdout[-2000:] + dry.stderr[-2000:]
 
 
 def test_bad_requests_are_refused_with_a_message(review_dir: Path) -> None:
     review = Review(review_dir)
-    client = create_app(review).test_client()
+    client = app_client(review)
     try:
         assert (
             "not in config screening.reviewers"
@@ -422,7 +442,7 @@ def test_a_broken_log_is_reported_with_file_and_line_until_it_is_fixed(review_di
     log.parent.mkdir(parents=True)
     log.write_text(HEADER + "r0123456789abcde,perhaps,,alice,2026-11-23T10:00:00+00:00,\n", encoding="utf-8")
     review = Review(review_dir)
-    client = create_app(review).test_client()
+    client = app_client(review)
     try:
         answer = client.get("/api/next?reviewer=alice&stage=title_abstract")
         assert answer.status_code == 409
@@ -442,10 +462,12 @@ def test_a_killed_app_leaves_only_whole_lines(tmp_path: Path) -> None:
     path = tmp_path / "alice.csv"
     writer = (
         "import sys; from datetime import datetime, timezone\n"
-        "from slrflow.app.logfile import append_line, format_line\n"
+        "from slrflow.app.logfile import append_line\n"
+        "from slrflow.screening.decisions import LOG_COLUMNS, format_line\n"
         "when = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)\n"
         "for i in range(10**6):\n"
-        "    append_line(sys.argv[1], format_line(f'r{i:015x}', 'exclude', '', 'alice', when, 'x' * 2000))\n"
+        "    line = format_line(f'r{i:015x}', 'exclude', '', 'alice', when, 'x' * 2000)\n"
+        "    append_line(sys.argv[1], line, header=LOG_COLUMNS)\n"
     )
     process = subprocess.Popen([sys.executable, "-c", writer, str(path)])
     deadline = time.monotonic() + 20

@@ -12,7 +12,8 @@ from slrflow.audit import cohen_kappa, pairwise_agreement, percent_agreement, re
 from slrflow.audit.report import build_audit
 from slrflow.cli import main
 from slrflow.config import load_config
-from slrflow.decisions import read_logs, settle
+from slrflow.screening.decisions import read_logs
+from slrflow.screening.state import settle
 from slrflow.tables import read_table, write_table
 
 HEADER = "record_id,decision,reason,reviewer,timestamp,note\n"
@@ -268,7 +269,8 @@ def test_audit_command_writes_page_and_tables_and_compares_rounds(tmp_path, monk
 
 @pytest.mark.parametrize(("mode", "hidden"), [("blind_dual", True), ("dual", False)])
 def test_settled_table_hides_a_lone_decision_only_in_blind_dual(tmp_path, mode, hidden):
-    from slrflow.screening_state import settle_review, write_settlements
+    from slrflow.screening.outputs import write_settlements
+    from slrflow.screening.state import settle_review
 
     config = write_review(tmp_path, mode=mode)
     write_clusters(tmp_path, {1: [1], 2: [2]})

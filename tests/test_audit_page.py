@@ -18,10 +18,11 @@ from slrflow.audit.prisma_boxes import box_label, identified, prisma_rows
 from slrflow.audit.report import build_audit
 from slrflow.audit.stopping import more_to_screen, summarise_stopping
 from slrflow.cli import main
-from slrflow.decisions import Decision, Settlement, StudyStatus
 from slrflow.errors import InputFileError
 from slrflow.prisma.template import TEMPLATE
 from slrflow.ranking.stopping import BuscarStopper, buscar_p_value
+from slrflow.screening.decisions import Decision
+from slrflow.screening.state import Settlement, StudyStatus
 from slrflow.tables import write_table
 
 # Disagreements

@@ -2,8 +2,9 @@
 
 import pytest
 
-from slrflow.decisions import changes, read_log, read_logs, read_resolutions, settle
 from slrflow.errors import DecisionLogError
+from slrflow.screening.decisions import changes, read_log, read_logs, read_resolutions
+from slrflow.screening.state import settle
 
 HEADER = "record_id,decision,reason,reviewer,timestamp,note\n"
 A, B, C, D = "r0123456789abcde", "r111111111111111", "r222222222222222", "r333333333333333"

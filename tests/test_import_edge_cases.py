@@ -104,7 +104,7 @@ def test_a_field_over_128_kib_passes_import_dedup_and_every_table_reader(tmp_pat
         ["record_id", "decision", "reason", "reviewer", "timestamp", "note"],
     )
     code = (
-        "import sys; from slrflow.decisions import read_log; "
+        "import sys; from slrflow.screening.decisions import read_log; "
         "print(len(read_log(sys.argv[1], stage='title_abstract')[0].note))"
     )
     done = subprocess.run([sys.executable, "-c", code, str(log)], capture_output=True, text=True, check=False)

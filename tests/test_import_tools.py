@@ -16,8 +16,8 @@ from conftest import REPO, run_snakemake
 
 from slrflow import importers
 from slrflow.cli import main
-from slrflow.decisions import read_log
 from slrflow.errors import ImportFormatError
+from slrflow.screening.decisions import read_log
 from slrflow.tables import read_table
 
 TOOLS = REPO / "tests/fixtures/import/tools"

@@ -127,3 +127,30 @@ def test_unknown_status_names_file_and_line(review, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "line 4" in err and "'accepted'" in err
+
+
+def test_rank_takes_query_model_seed_and_stopping_from_the_config(review, repo):
+    """The rank rule passes only --config: the query, the model and the stopping rule come from there, built by
+    slrflow.screening.model as the screening app builds them."""
+    import yaml
+
+    from slrflow.config import load_config
+    from slrflow.screening.model import build_model, query_text
+
+    tmp_path, records, _ = review
+    config = yaml.safe_load((repo / "config" / "config.yaml").read_text(encoding="utf-8"))
+    config["ranking"] = {"classifier": "svm", "seed": 7}
+    config["stopping"] = {"recall_target": 0.9, "confidence": 0.8}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["rank", str(records), "--config", str(path), "--output", str(out / "ranking.csv")]
+    args += ["--queue", str(out / "queue.csv"), "--model-card", str(out / "model.json")]
+    assert main([*args, "--stopping", str(out / "stopping.json")]) == 0
+    card = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    loaded = load_config(path)
+    assert card["query"] == query_text(loaded)
+    assert card["classifier_model"] == build_model(loaded).identity()
+    assert "svm" in card["classifier_model"]
+    stopping = json.loads((out / "stopping.json").read_text(encoding="utf-8"))
+    assert (stopping["recall_target"], stopping["confidence"]) == (0.9, 0.8)

@@ -52,13 +52,15 @@ def main() -> None:
     label = {r["record_id"]: r["label"] for r in records}
     built = time.perf_counter()
     review = Review(root)
-    server = make_server("127.0.0.1", 0, create_app(review), threaded=True)
+    app = create_app(review)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     connection = http.client.HTTPConnection("127.0.0.1", server.server_port)
+    headers = {"Content-Type": "application/json", "X-Slrflow-Token": app.config["SESSION_TOKEN"]}
 
     def call(method: str, path: str, body: dict | None = None) -> dict:
         payload = None if body is None else json.dumps(body)
-        connection.request(method, path, body=payload, headers={"Content-Type": "application/json"})
+        connection.request(method, path, body=payload, headers=headers)
         response = connection.getresponse()
         data = json.loads(response.read())
         if response.status != 200:

@@ -17,6 +17,8 @@ sys.path.insert(0, str(WORKFLOW_DIR))
 import slrflow
 from slrflow.config import check_source_files, dates_as_text, validate_config
 from slrflow.errors import ConfigError
+from slrflow.screening.decisions import log_files
+from slrflow.screening.reattach import KEYS_FILE
 from slrflow.summary import failure_report, run_summary
 
 # The config is checked by slrflow first, for a message that names the key and the fix in one line; Snakemake's
@@ -89,14 +91,17 @@ def database_file_args():
 
 
 def decision_logs(stage):
-    """Every reviewer's log for a stage; the rule reruns when a log changes or a new one appears."""
-    return sorted(glob.glob(f"screening/{stage}/*.csv"))
+    """Every reviewer's log for a stage (ASHA.CSV too, which the library refuses by name);
+    the rule reruns when a log changes or a new one appears."""
+    return [str(path) for path in log_files(f"screening/{stage}")]
 
 
 def screening_inputs():
     files = decision_logs("title_abstract") + decision_logs("full_text")
     return files + [
-        path for path in ["screening/resolutions.csv"] if Path(path).exists()
+        path
+        for path in ["screening/resolutions.csv", f"screening/{KEYS_FILE}"]
+        if Path(path).exists()
     ]
 
 
@@ -123,25 +128,6 @@ def all_outputs():
         "results/export/included.bib",
         "results/export/included_asreview.csv",
     ]
-
-
-def review_query():
-    """The text the ranker starts from before it has both includes and excludes to learn from."""
-    review = config["review"]
-    eligibility = review.get("eligibility", {})
-    return " ".join(
-        [review["title"], review["question"], *eligibility.get("include", [])]
-    )
-
-
-def ranking_components():
-    """--classifier / --feature-extractor for `slrflow rank` when config names them."""
-    options = config["ranking"]
-    return " ".join(
-        f"--{key.replace('_', '-')} {shlex.quote(options[key])}"
-        for key in ("classifier", "feature_extractor")
-        if key in options
-    )
 
 
 def failed_job_logs():

@@ -11,6 +11,7 @@ rule settle_decisions:
         orphans="results/screening/orphans.csv",
         changes="results/screening/changes.csv",
         sought="results/screening/sought.csv",
+        reattached="results/screening/reattached.csv",
     log:
         "results/logs/decisions.log",
     conda:
@@ -25,6 +26,7 @@ rule settle_decisions:
 
 rule rank:
     input:
+        config="config/config.yaml",
         records="results/dedup/records.csv",
         decisions="results/screening/title_abstract.csv",
     output:
@@ -45,14 +47,8 @@ rule rank:
     conda:
         "../envs/slrflow.yaml"
     params:
-        query=review_query(),
-        seed=config["ranking"]["seed"],
-        components=ranking_components(),
-        target=config["stopping"]["recall_target"],
-        confidence=config["stopping"]["confidence"],
         version=SLRFLOW_VERSION,
     shell:
-        "python -m slrflow rank {input.records:q} --decisions {input.decisions:q} --output {output.ranking:q}"
-        " --queue {output.queue:q} --model-card {output.model:q} --stopping {output.stopping:q}"
-        " --plot {output.plot:q} --query {params.query:q} --seed {params.seed}"
-        " {params.components} --recall-target {params.target} --confidence {params.confidence} 2> {log:q}"
+        "python -m slrflow rank {input.records:q} --config {input.config:q} --decisions {input.decisions:q}"
+        " --output {output.ranking:q} --queue {output.queue:q} --model-card {output.model:q}"
+        " --stopping {output.stopping:q} --plot {output.plot:q} 2> {log:q}"

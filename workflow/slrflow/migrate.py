@@ -102,10 +102,12 @@ def migrate(
     now: datetime | None = None,
 ) -> Migration:
     """Append the labels in the export at `path` to `directory`/screening/<stage>/<reviewer>.csv."""
-    from slrflow.app.logfile import append_line, format_line
+    from slrflow.app.logfile import append_line
     from slrflow.config import load_config
-    from slrflow.decisions import STAGES, current_decisions, read_log
     from slrflow.importers import load
+    from slrflow.records import as_table_row
+    from slrflow.screening.decisions import LOG_COLUMNS, STAGES, current_decisions, format_line, read_log
+    from slrflow.screening.reattach import KEY_COLUMNS, KEYS_FILE, format_key_line, read_record_keys
 
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; known: {', '.join(STAGES)}")
@@ -138,6 +140,10 @@ def migrate(
     )
     timestamp = now or datetime.now(UTC).replace(microsecond=0)
     tool = next(str(r["tool"]) for r in result.records if r["tool"])
+    # Each decided record's bibliographic key, as the app keeps it, so the decision can follow its report.
+    by_id = {str(record["record_id"]): record for record in result.records}
+    keys_path = root / "screening" / KEYS_FILE
+    kept = set(read_record_keys(keys_path))
     for record_id, decision, reason, detail in planned:
         if known is not None and record_id not in known:
             migration.skipped["record not in the review's imported records (results/import/records.csv)"] += 1
@@ -146,7 +152,10 @@ def migrate(
             migration.already += 1
             continue
         note = f"migrated from {tool}: {Path(path).name}" + (f" ({detail})" if detail else "")
-        append_line(log, format_line(record_id, decision, reason, reviewer, timestamp, note))
+        if record_id not in kept:
+            append_line(keys_path, format_key_line(as_table_row(by_id[record_id])), header=KEY_COLUMNS)
+            kept.add(record_id)
+        append_line(log, format_line(record_id, decision, reason, reviewer, timestamp, note), header=LOG_COLUMNS)
         current[record_id] = decision
         migration.written += 1
     return migration

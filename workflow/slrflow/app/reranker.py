@@ -8,15 +8,21 @@ swaps the new order in when it is ready. Decisions made while it trains are pick
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from slrflow.errors import ModelError
 
-__all__ = ["Labels", "Ranking", "Reranker", "SessionRanker"]
+if TYPE_CHECKING:
+    from slrflow.ranking.model import RankingModel
+    from slrflow.screening.state import StudyStatus
+
+__all__ = ["Labels", "Ranking", "Reranker", "SessionRanker", "training_labels", "workflow_ranking"]
 
 
 @dataclass(frozen=True)
@@ -52,24 +58,32 @@ class SessionRanker:
         texts: Sequence[str],
         *,
         query_text: str,
-        seed: int = 42,
-        components: Mapping[str, str] | None = None,
+        model: RankingModel,
     ) -> None:
         self.record_ids = list(record_ids)
-        self.components = dict(components or {})
         self.texts = list(texts)
         self.query_text = query_text
-        self.seed = seed
+        self.model = model
         self._position = {rid: i for i, rid in enumerate(self.record_ids)}
         self._session: Any = None
         self._labels: dict[int, int] = {}
 
+    @classmethod
+    def for_review(cls, records: Sequence[Mapping[str, str]], query_text: str, model: RankingModel) -> SessionRanker:
+        """One for a review's deduplicated records, ranked by their text as `slrflow rank` ranks them."""
+        from slrflow.ranking.features import record_text
+
+        return cls(
+            [row["record_id"] for row in records],
+            [record_text(row) for row in records],
+            query_text=query_text,
+            model=model,
+        )
+
     def fit(self) -> SessionRanker:
-        from slrflow.ranking.model import RankingModel
         from slrflow.ranking.session import ScreeningSession
 
-        model = RankingModel(random_state=self.seed, **self.components)
-        self._session = ScreeningSession(self.record_ids, self.texts, model, query=self.query_text)
+        self._session = ScreeningSession(self.record_ids, self.texts, self.model, query=self.query_text)
         return self
 
     def describe(self) -> str:
@@ -117,13 +131,14 @@ class Reranker:
         *,
         stopper: Callable[[Sequence[int], int], dict[str, Any]] | None = None,
         name: str = "ranking",
+        initial: Ranking | None = None,
     ) -> None:
         self._model = model
         self._snapshot = snapshot
         self._stopper = stopper
         self._status = _Status()
         n = len(model.record_ids)
-        self._current = Ranking(order=np.arange(n), version=-1, model="input order (model not trained yet)")
+        self._current = initial or Ranking(order=np.arange(n), version=-1, model="input order (model not trained yet)")
         self._thread = threading.Thread(target=self._work, name=f"slrflow-{name}", daemon=True)
         self._closed = False
         self._thread.start()
@@ -184,3 +199,47 @@ class Reranker:
             with self._status.condition:
                 self._status.done = max(self._status.done, labels.version)
                 self._status.condition.notify_all()
+
+
+def training_labels(
+    decided: Iterable[StudyStatus], position: Mapping[str, int], key: str, *, version: int, maybe_is_conflict: bool
+) -> Labels:
+    """What the model for `key` may learn from: every reviewer's decisions for the team key (""), only the
+    reviewer's own otherwise. Each study is labelled by its status, as `slrflow rank` labels settled studies."""
+    from slrflow.ranking.pipeline import STOPPING_LABEL, TRAINING_LABEL
+    from slrflow.screening.state import study_status
+
+    train: dict[int, int] = {}
+    screened: list[tuple[datetime, int, int]] = []
+    for entry in decided:
+        study = entry.record_id
+        mine = list(entry.decisions.values()) if not key else [entry.decisions[key]] if key in entry.decisions else []
+        if study not in position or not mine:
+            continue
+        status, _ = study_status(mine, needed=1, maybe_is_conflict=maybe_is_conflict)
+        if not key and entry.resolution is not None:
+            status = entry.resolution.decision
+        if status in TRAINING_LABEL:
+            train[position[study]] = TRAINING_LABEL[status]
+        if status in STOPPING_LABEL:
+            screened.append((min(d.timestamp for d in mine), position[study], STOPPING_LABEL[status]))
+    screened.sort()  # by first decision, ties in record order, as slrflow.ranking.pipeline.decision_order
+    return Labels(version, train, [label for _, _, label in screened])
+
+
+def workflow_ranking(path: Path, position: Mapping[str, int]) -> Ranking | None:
+    """The workflow's ranking (results/screening/ranking.csv) as an order of record positions, served until the
+    app's model has trained, so that the first record shown is the most relevant one; None without one."""
+    from slrflow.errors import InputFileError
+    from slrflow.tables import read_table
+
+    try:
+        rows = read_table(path)
+    except (OSError, ValueError, InputFileError):
+        return None
+    ranked = list(dict.fromkeys(position[row["record_id"]] for row in rows if row.get("record_id") in position))
+    if not ranked:
+        return None
+    rest = sorted(set(range(len(position))) - set(ranked))
+    order = np.array(ranked + rest, dtype=np.int64)
+    return Ranking(order=order, version=-1, model="the workflow's ranking (results/screening/ranking.csv)")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from slrflow.audit.agreement import PairAgreement, cohen_kappa, pairwise_agreement, percent_agreement
 from slrflow.audit.history import RoundComparison, compare_rounds
-from slrflow.audit.queues import reviewer_queue, write_reviewer_queues
 from slrflow.audit.report import AuditReport, build_audit, write_audit_tables
+from slrflow.screening.queues import reviewer_queue, write_reviewer_queues
 
 __all__ = [
     "AuditReport",

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from slrflow.decisions import Decision, Settlement, changes
+from slrflow.screening.decisions import Decision, changes
+from slrflow.screening.state import Settlement
 
 __all__ = ["ACTIVITY_COLUMNS", "SESSION_GAP", "ReviewerActivity", "Session", "reviewer_activity", "sessions"]
 

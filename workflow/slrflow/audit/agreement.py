@@ -15,7 +15,8 @@ from itertools import combinations
 
 from sklearn.metrics import cohen_kappa_score
 
-from slrflow.decisions import DECISIONS, Settlement
+from slrflow.screening.decisions import DECISIONS
+from slrflow.screening.state import Settlement
 
 __all__ = ["PairAgreement", "cohen_kappa", "pairwise_agreement", "percent_agreement"]
 

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from slrflow.audit.charts import COLOURS, decision_bars, timeline
 from slrflow.audit.prisma_boxes import BOXES, box_label, identified, prisma_rows
 from slrflow.audit.report import AuditReport
-from slrflow.decisions import DECISIONS
+from slrflow.screening.decisions import DECISIONS
 
 __all__ = ["render_page"]
 

@@ -21,9 +21,10 @@ from slrflow.audit.disagreements import model_disagreements
 from slrflow.audit.history import RoundComparison, compare_rounds
 from slrflow.audit.stopping import StoppingSummary, summarise_stopping
 from slrflow.audit.studies import StudyLink, read_study_links
-from slrflow.decisions import STAGES, Change, Decision, read_logs
 from slrflow.errors import InputFileError
-from slrflow.screening_state import ReviewState, settle_review
+from slrflow.screening.decisions import STAGES, Change, Decision, read_logs
+from slrflow.screening.reattach import Matcher
+from slrflow.screening.state import ReviewState, settle_review
 from slrflow.tables import atomic_open, read_table, write_table
 
 __all__ = [
@@ -108,7 +109,9 @@ def build_audit(
     clusters = read_table(clusters_path)
     study_of = {row["record_id"]: row["cluster_id"] for row in clusters}
     missing: list[str] = []
-    state = settle_review(config, clusters=clusters_path, screening=screening)
+    records_path = results / "dedup" / "records.csv"
+    matcher = Matcher(read_table(records_path), study_of) if records_path.exists() else None
+    state = settle_review(config, study_of=study_of, screening=screening, matcher=matcher)
     options = config["screening"]
     reviewers = list(options["reviewers"])
     logs = {stage: read_logs(screening / stage, stage=stage, reviewers=reviewers, reasons=None) for stage in STAGES}

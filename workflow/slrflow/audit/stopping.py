@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from slrflow.decisions import Settlement
 from slrflow.ranking.pipeline import STOPPING_LABEL, decision_order
 from slrflow.ranking.stopping import buscar_p_value
+from slrflow.screening.state import Settlement
 
 __all__ = ["REQUIRED", "StoppingSummary", "more_to_screen", "summarise_stopping"]
 

@@ -67,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _queues(args: argparse.Namespace, config: dict) -> int:
-    from slrflow.audit.queues import write_reviewer_queues
-    from slrflow.decisions import read_logs
+    from slrflow.screening.decisions import read_logs
+    from slrflow.screening.queues import write_reviewer_queues
     from slrflow.tables import read_table
 
     options = config["screening"]

@@ -18,7 +18,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--config", required=True, type=Path, help="config/config.yaml of the review")
     parser.add_argument("--clusters", required=True, type=Path, help="results/dedup/clusters.csv")
     parser.add_argument(
-        "--records", type=Path, help="results/dedup/records.csv: also write sought.csv, the studies sought in full text"
+        "--records",
+        type=Path,
+        help="results/dedup/records.csv: also write sought.csv (the studies sought in full text), and re-attach "
+        "decisions whose record left the inputs to the surviving copies of the same report (reattached.csv)",
     )
     parser.add_argument("--screening", default=Path("screening"), type=Path, help="the screening/ folder")
     parser.add_argument("--outdir", required=True, type=Path, help="where to write (results/screening)")
@@ -27,10 +30,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     from slrflow.config import load_config
-    from slrflow.screening_state import settle_review, write_settlements
+    from slrflow.screening.outputs import write_settlements
+    from slrflow.screening.reattach import Matcher
+    from slrflow.screening.state import settle_review
+    from slrflow.tables import read_table
 
     config = load_config(args.config)
-    state = settle_review(config, clusters=args.clusters, screening=args.screening)
+    study_of = {row["record_id"]: row["cluster_id"] for row in read_table(args.clusters)}
+    matcher = Matcher(read_table(args.records), study_of) if args.records is not None else None
+    state = settle_review(config, study_of=study_of, screening=args.screening, matcher=matcher)
     write_settlements(state, args.outdir, records=args.records)
     for settlement in (state.title_abstract, state.full_text):
         counts: dict[str, int] = {}
@@ -40,6 +48,13 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"{settlement.stage}: {summary or 'no studies'}; conflicts {len(settlement.conflicts)}, "
             f"orphaned decisions {len(settlement.orphans)}",
+            file=sys.stderr,
+        )
+    for item in state.reattached:
+        d = item.decision
+        print(
+            f"re-attached: {d.stage} {d.decision} by {d.reviewer} on {d.record_id} (no longer in the searches) to "
+            f"study {item.study}, matched on {item.match} ({d.source}, line {d.line})",
             file=sys.stderr,
         )
     return 0

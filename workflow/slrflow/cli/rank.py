@@ -1,13 +1,16 @@
 """`slrflow rank`: rank the deduplicated records from the title/abstract decisions so far.
 
-    slrflow rank results/dedup/records.csv --decisions results/screening/title_abstract.csv \\
+    slrflow rank results/dedup/records.csv --config config/config.yaml \\
+        --decisions results/screening/title_abstract.csv \\
         --output results/screening/ranking.csv --queue results/screening/queue.csv \\
         --model-card results/screening/model.json --stopping results/screening/stopping.json \\
-        --plot results/screening/recall_progress.png [--query TEXT] [--seed N] \\
-        [--recall-target 0.95 --confidence 0.95]
+        --plot results/screening/recall_progress.png
 
-Trains on include (1) and exclude (0); until both exist, ranks by TF-IDF similarity to --query (the review
-question and criteria) and says so in the model card. The plot is also written as SVG beside the PNG.
+Trains on include (1) and exclude (0); until both exist, ranks by TF-IDF similarity to the query (the review's
+title, question and inclusion criteria) and says so in the model card. With --config, the query, the model's
+components, the seed and the stopping rule come from the review's config, as the screening app builds them
+(slrflow.screening.model); the options below override single values. The plot is also written as SVG beside
+the PNG.
 """
 
 from __future__ import annotations
@@ -40,14 +43,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--model-card", type=Path, required=True, metavar="model.json", help="the model and its data")
     parser.add_argument("--stopping", type=Path, required=True, metavar="stopping.json", help="the stopping rule")
     parser.add_argument("--plot", type=Path, metavar="recall_progress.png", help="includes found against screened")
-    parser.add_argument("--query", default="", help="review question and criteria, used before training")
-    parser.add_argument("--seed", type=int, default=0, help="random seed of the model (default 0)")
+    parser.add_argument(
+        "--config", type=Path, metavar="config.yaml", help="the review's config: query, model, stopping"
+    )
+    parser.add_argument("--query", help="review question and criteria, used before training (default: from --config)")
+    parser.add_argument("--seed", type=int, help="random seed of the model (default: config ranking.seed, or 0)")
     parser.add_argument("--classifier", help="a classifier from the ranking registry (default: the default model's)")
     parser.add_argument(
         "--feature-extractor", help="a feature extractor from the ranking registry (default: the default model's)"
     )
-    parser.add_argument("--recall-target", type=float, default=0.95, help="recall to be claimed (default 0.95)")
-    parser.add_argument("--confidence", type=float, default=0.95, help="confidence of the claim (default 0.95)")
+    parser.add_argument(
+        "--recall-target", type=float, help="recall to be claimed (default: config stopping.recall_target, or 0.95)"
+    )
+    parser.add_argument(
+        "--confidence", type=float, help="confidence of the claim (default: config stopping.confidence, or 0.95)"
+    )
     return parser
 
 
@@ -82,13 +92,29 @@ def _read(path: Path, required: tuple[str, ...], error: type[InputFileError]) ->
     return rows
 
 
-def model_components(classifier: str | None, feature_extractor: str | None) -> dict[str, str]:
-    given = {"classifier": classifier, "feature_extractor": feature_extractor}
-    return {name: value for name, value in given.items() if value}
+def _settings(args: argparse.Namespace) -> dict:
+    """Query, model, seed and stopping rule: from the config when given, then the options that override them."""
+    from slrflow.ranking.model import RankingModel
+    from slrflow.screening.model import build_stopper, model_components, query_text, ranking_seed
+
+    config: dict = {}
+    if args.config is not None:
+        from slrflow.config import load_config
+
+        config = load_config(args.config)
+    ranking = {**config.get("ranking", {}), **model_components(vars(args))}
+    stopper = build_stopper(config)
+    seed = args.seed if args.seed is not None else ranking_seed(config) if config else 0
+    return {
+        "query": args.query if args.query is not None else query_text(config) if config else "",
+        "seed": seed,
+        "model": RankingModel(random_state=seed, **model_components(ranking)),
+        "recall_target": args.recall_target if args.recall_target is not None else stopper.recall_target,
+        "confidence": args.confidence if args.confidence is not None else stopper.confidence,
+    }
 
 
 def run(args: argparse.Namespace) -> int:
-    from slrflow.ranking.model import RankingModel
     from slrflow.ranking.pipeline import SCREENING_STATUSES, rank_review
     from slrflow.ranking.plot import plot_recall_progress
     from slrflow.tables import atomic_open, write_table
@@ -107,16 +133,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             statuses[row["record_id"]] = status
             decided_at[row["record_id"]] = row.get("first_decided_at") or ""
-    result = rank_review(
-        records,
-        statuses,
-        decided_at,
-        query=args.query,
-        seed=args.seed,
-        model=RankingModel(random_state=args.seed, **model_components(args.classifier, args.feature_extractor)),
-        recall_target=args.recall_target,
-        confidence=args.confidence,
-    )
+    result = rank_review(records, statuses, decided_at, **_settings(args))
     write_table(args.output, result.ranking, RANKING_FIELDS)
     write_table(args.queue, result.queue, QUEUE_FIELDS)
     for path, data in ((args.model_card, result.model_card), (args.stopping, result.stopping)):

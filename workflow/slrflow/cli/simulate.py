@@ -35,20 +35,19 @@ def run(args: argparse.Namespace) -> int:
     from slrflow.errors import InputFileError
     from slrflow.ranking.model import RankingModel
     from slrflow.ranking.simulate import read_labelled, simulate
+    from slrflow.screening.model import model_components
     from slrflow.tables import write_table
 
     dataset = read_labelled(args.data)
     for prior in args.prior:
         if prior not in dataset.record_ids:
             raise InputFileError(f"prior record {prior!r} is not in the dataset", path=args.data)
-    given = {"classifier": args.classifier, "feature_extractor": args.feature_extractor}
-    components = {role: name for role, name in given.items() if name}  # unnamed: the default model's
     order = simulate(
         dataset.record_ids,
         dataset.texts,
         dataset.labels,
         args.prior,
-        RankingModel(random_state=args.seed, **components),
+        RankingModel(random_state=args.seed, **model_components(vars(args))),
         screen_all=args.all,
     )
     write_table(args.output, ({"record_id": rid, "label": label} for rid, label in order), ["record_id", "label"])

@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from slrflow.decisions import current_decisions, read_logs
 from slrflow.errors import InputFileError
+from slrflow.screening.decisions import current_decisions, read_logs
 from slrflow.tables import read_table, split_list
 
 __all__ = ["STATUSES", "ExportRecord", "load_review", "overall_status"]

@@ -9,6 +9,11 @@ A PDF that cannot be read is a status with a reason, never an exception; only a 
 PdfError. Each page's characters are parsed once (pdfplumber caches them between `extract_words` and
 `extract_tables`) and the page's caches are dropped before the next page, so memory stays flat on long PDFs.
 The record holds nothing that depends on when or where it was made, so the same PDF gives the same bytes.
+
+Memory. A PDF's streams are compressed, and a 1.5 MB file can hold a content stream that inflates to 1.5 GB.
+pdfminer inflates each stream whole, so the only sure cap is on the reading process: each PDF is read in a
+forked child whose address space may grow by at most `MEMORY_LIMIT` (resource.setrlimit); a PDF that needs more
+gets the status `unreadable` with a reason that says so, and the caller's memory is untouched.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import sys
 from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
@@ -30,6 +37,12 @@ from slrflow.tables import atomic_open
 __all__ = ["PDF_STATUSES", "dump", "dumps", "load", "read_pdf"]
 
 PDF_STATUSES = ("ok", "encrypted", "unreadable", "no_text")
+# Address space one PDF's reading may add to the process: ample for a 2,000-page article collection (read at flat
+# memory, page by page), far below what a decompression bomb asks for.
+MEMORY_LIMIT = 1 << 30
+# How a refused allocation shows in a page's error once pdfplumber has wrapped it (MemoryError, or zlib's
+# "Unable to allocate output buffer" inside a PdfminerException).
+_OUT_OF_MEMORY = ("MemoryError", "Unable to allocate", "Cannot allocate memory")
 # Pages searched for the title, authors and DOI.
 FIRST_PAGES = 2
 # Characters further apart than this fraction of their size are separate words. pdfplumber's fixed 3 pt glues
@@ -37,11 +50,83 @@ FIRST_PAGES = 2
 X_TOLERANCE_RATIO = 0.14
 
 
-def read_pdf(path: str | Path, *, password: str = "", tables: bool = True) -> dict[str, Any]:
-    """The full-text record of the PDF at `path`; see the module docstring for its keys."""
+def read_pdf(
+    path: str | Path, *, password: str = "", tables: bool = True, memory_limit: int | None = MEMORY_LIMIT
+) -> dict[str, Any]:
+    """The full-text record of the PDF at `path`; see the module docstring for its keys.
+
+    With a `memory_limit` (bytes; the default) the PDF is read in a child process that may use that much memory
+    beyond what this process already has; None reads it here, uncapped.
+    """
     path = Path(path)
     if not path.is_file():
         raise PdfError("no such file (give the path of a PDF)", path=path)
+    if memory_limit is not None and _can_cap():
+        return _read_capped(path, password=password, tables=tables, memory_limit=memory_limit)
+    return _read(path, password=password, tables=tables)
+
+
+def _can_cap() -> bool:
+    # RLIMIT_AS is enforced on Linux, where fork is also cheap; elsewhere the PDF is read uncapped.
+    return sys.platform.startswith("linux")
+
+
+def _read_capped(path: Path, *, password: str, tables: bool, memory_limit: int) -> dict[str, Any]:
+    import multiprocessing
+    import resource
+
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # the child: cap its address space, read, send the record, and leave without cleanup
+        code = 0
+        try:
+            receiver.close()
+            in_use = os.sysconf("SC_PAGE_SIZE") * int(Path("/proc/self/statm").read_text().split()[0])
+            resource.setrlimit(resource.RLIMIT_AS, (in_use + memory_limit, resource.RLIM_INFINITY))
+            try:
+                record = _read(path, password=password, tables=tables)
+            except MemoryError:
+                record = None
+            said = [record["reason"], *(str(e.get("error", "")) for e in record["errors"])] if record else []
+            if record is None or any(sign in text for text in said for sign in _OUT_OF_MEMORY):
+                record = {"memory_exceeded": True}
+            sender.send(record)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    sender.close()
+    try:
+        record = receiver.recv()
+    except EOFError:
+        record = None
+    finally:
+        receiver.close()
+        _, status = os.waitpid(pid, 0)
+    if isinstance(record, dict) and "status" in record:
+        return record
+    fallback = _empty_record(*_digest(path))
+    if isinstance(record, dict) and record.get("memory_exceeded"):
+        return _fail(
+            fallback,
+            "unreadable",
+            f"reading it needs more than {memory_limit / (1 << 30):.1f} GiB of memory (a compressed stream that "
+            "inflates far beyond the file's size?); it was stopped",
+        )
+    return _fail(fallback, "unreadable", f"the process reading it ended abnormally (wait status {status})")
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _read(path: Path, *, password: str, tables: bool) -> dict[str, Any]:
     digest = hashlib.sha256()
     size = 0
     head = tail = b""

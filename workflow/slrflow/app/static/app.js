@@ -15,7 +15,11 @@ const storageKey = () => `slrflow.reviewer:${state.settings ? state.settings.tit
 async function api(path, body) {
   const options = body === undefined ? {} : {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: {
+      "Content-Type": "application/json",
+      // The session token this page was served with; the app refuses writes without it.
+      "X-Slrflow-Token": document.querySelector('meta[name="slrflow-token"]').content,
+    },
     body: JSON.stringify(body),
   };
   const response = await fetch(path, options);

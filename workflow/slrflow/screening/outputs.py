@@ -1,17 +1,12 @@
-"""The state of a review's screening: both stages settled over the current deduplicated studies.
-
-Reads results/dedup/clusters.csv (which record_id belongs to which study) and screening/, and writes the tables
-in results/screening/ that ranking, full text, PRISMA and the audit read (see workflow/DATAFLOW.md).
-"""
+"""The tables in results/screening/ that ranking, full text, PRISMA and the audit read (workflow/DATAFLOW.md),
+written from a settled review."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from slrflow.decisions import Change, Settlement, changes, read_logs, read_resolutions, settle
+from slrflow.screening.reattach import REATTACHED_COLUMNS
+from slrflow.screening.state import TO_FULL_TEXT, ReviewState, Settlement
 from slrflow.tables import read_table, write_table
 
 __all__ = [
@@ -20,8 +15,6 @@ __all__ = [
     "ORPHAN_COLUMNS",
     "SOUGHT_COLUMNS",
     "STUDY_COLUMNS",
-    "ReviewState",
-    "settle_review",
     "write_settlements",
 ]
 
@@ -40,44 +33,6 @@ CONFLICT_COLUMNS = ("stage", "record_id", "reviewers", "decisions", "resolution"
 ORPHAN_COLUMNS = ("stage", "reviewer", "record_id", "decision", "reason", "timestamp", "source", "line")
 CHANGE_COLUMNS = ("stage", "reviewer", "record_id", "before", "after", "changed_at", "source", "line")
 SOUGHT_COLUMNS = ("record_id", "title", "authors", "year", "journal", "doi", "member_ids")
-# Studies that go on to full text: uncertainty at title/abstract is settled by reading the paper.
-TO_FULL_TEXT = frozenset({"include", "maybe"})
-
-
-@dataclass
-class ReviewState:
-    title_abstract: Settlement
-    full_text: Settlement
-    changes: list[Change]
-    mode: str = "single"
-
-
-def settle_review(config: Mapping[str, Any], *, clusters: str | Path, screening: str | Path) -> ReviewState:
-    """Settle title/abstract over every study, then full text over the studies that reached it."""
-    screening = Path(screening)
-    options = config["screening"]
-    reviewers = options["reviewers"]
-    study_of = {row["record_id"]: row["cluster_id"] for row in read_table(clusters)}
-    studies = sorted(set(study_of.values()))
-    reasons = {
-        "title_abstract": options.get("title_abstract_reasons", []),
-        "full_text": options.get("full_text_reasons", []),
-    }
-    resolutions = read_resolutions(screening / "resolutions.csv", reasons_by_stage=reasons)
-    common = {
-        "study_of": study_of,
-        "mode": options.get("mode", "single"),
-        "maybe_is_conflict": options.get("maybe_is_conflict", False),
-        "resolutions": resolutions,
-    }
-    ta_logs = read_logs(
-        screening / "title_abstract", stage="title_abstract", reviewers=reviewers, reasons=reasons["title_abstract"]
-    )
-    title_abstract = settle(ta_logs, stage="title_abstract", studies=studies, **common)
-    reached = [s.record_id for s in title_abstract.studies.values() if s.status in TO_FULL_TEXT]
-    ft_logs = read_logs(screening / "full_text", stage="full_text", reviewers=reviewers, reasons=reasons["full_text"])
-    full_text = settle(ft_logs, stage="full_text", studies=reached, **common)
-    return ReviewState(title_abstract, full_text, changes(ta_logs) + changes(ft_logs), common["mode"])
 
 
 def write_settlements(state: ReviewState, outdir: str | Path, *, records: str | Path | None = None) -> None:
@@ -87,8 +42,8 @@ def write_settlements(state: ReviewState, outdir: str | Path, *, records: str | 
         sought = {s.record_id for s in state.title_abstract.studies.values() if s.status in TO_FULL_TEXT}
         rows = [row for row in read_table(records) if row["record_id"] in sought]
         write_table(outdir / "sought.csv", rows, SOUGHT_COLUMNS)
-    conflicts = []
-    orphans = []
+    conflicts: list[dict[str, object]] = []
+    orphans: list[dict[str, object]] = []
     for settlement in (state.title_abstract, state.full_text):
         write_table(
             outdir / f"{settlement.stage}.csv", _study_rows(settlement, blind=state.mode == "blind_dual"), STUDY_COLUMNS
@@ -109,6 +64,7 @@ def write_settlements(state: ReviewState, outdir: str | Path, *, records: str | 
         )
     write_table(outdir / "conflicts.csv", conflicts, CONFLICT_COLUMNS)
     write_table(outdir / "orphans.csv", orphans, ORPHAN_COLUMNS)
+    write_table(outdir / "reattached.csv", (r.row() for r in state.reattached), REATTACHED_COLUMNS)
     write_table(
         outdir / "changes.csv",
         (

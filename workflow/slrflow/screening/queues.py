@@ -12,16 +12,26 @@ import csv
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from slrflow.decisions import Decision, current_decisions
+from slrflow.screening.decisions import Decision, current_decisions
+from slrflow.screening.state import StudyStatus
 from slrflow.tables import read_table, write_table
 
-__all__ = ["DECISION_COLUMNS", "reviewer_queue", "write_reviewer_queues"]
+__all__ = ["DECISION_COLUMNS", "awaits", "reviewer_queue", "write_reviewer_queues"]
 
 # Columns that would tell a reviewer what others decided; never copied into a reviewer's queue.
 DECISION_COLUMNS = frozenset(
     {"status", "decision", "decisions", "decided_by", "n_decisions", "reason", "resolved", "resolved_by", "note"}
     | {"first_decided_at", "label", "label_included"}
 )
+
+
+def awaits(study: StudyStatus, reviewer: str, *, needed: int) -> bool:
+    """Whether `study` (as settled at its stage) still needs `reviewer`'s decision.
+
+    A study waits for a reviewer who has not decided it while fewer reviewers than the mode needs have, and no
+    resolution settled it. At full text only the studies that reached it are settled, so only they wait.
+    """
+    return study.resolution is None and reviewer not in study.decisions and len(study.decisions) < needed
 
 
 def reviewer_queue(
