@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request
 
 from slrflow.app.review import Review
+from slrflow.app.team_routes import team
 from slrflow.errors import DecisionLogError
 
 __all__ = ["create_app"]
@@ -27,6 +28,7 @@ def create_app(review: Review) -> Flask:
     app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
     app.config["REVIEW"] = review
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.register_blueprint(team)  # the record list, conflicts and PDFs: slrflow.app.team_routes
 
     def next_payload(reviewer: str, stage: str) -> dict[str, Any]:
         record_id = review.next_record(reviewer, stage)
