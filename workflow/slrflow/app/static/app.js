@@ -169,14 +169,17 @@ function renderRecord(data) {
 function fullText(r) {
   const ft = r.fulltext;
   const nodes = [];
-  if (ft.status !== "ok") {
-    nodes.push(el("p", { class: "message", text: `Full text: ${ft.status}${ft.message ? ` — ${ft.message}` : ""}` }));
-  }
+  nodes.push(pdfBar(r.record_id));  // team.js: open the PDF, or why it could not be read
+  if (ft.message) nodes.push(el("p", { class: "message", text: ft.message }));
   if (ft.fields && ft.fields.length) {
     nodes.push(el("p", { class: "section-title", text: "Extracted fields" }));
     const body = el("tbody");
+    const pdf = ft.pdf ? `/api/team/pdf/${encodeURIComponent(r.record_id)}` : "";
     for (const f of ft.fields) {
-      const page = f.page ? el("a", { href: `#page-${f.page}`, text: `p. ${f.page}` }) : "";
+      // The page link opens the PDF itself at that page; without a PDF, the extracted text of the page below.
+      const page = !f.page ? "" : pdf
+        ? el("a", { href: `${pdf}#page=${f.page}`, target: "_blank", rel: "noopener", class: "page-link", text: `p. ${f.page} ↗` })
+        : el("a", { href: `#page-${f.page}`, text: `p. ${f.page}` });
       body.append(el("tr", {},
         el("td", { text: f.field }), el("td", {}, highlighted(f.value)), el("td", {}, page),
         el("td", { class: "snippet" }, highlighted(f.snippet))));
@@ -301,6 +304,7 @@ function pickReviewer() {
       $("reviewer-button").textContent = name;
       dialog.close();
       load();
+      document.dispatchEvent(new Event("slrflow:reviewer"));
     });
     return button;
   }));
@@ -315,7 +319,7 @@ function setStage(stage) {
 }
 
 function onKey(event) {
-  if ($("picker").open) return;
+  if ($("picker").open || $("screen-view").hidden) return;  // the list and conflict views have their own keys
   const typing = event.target === $("note");
   if (typing) {
     if (event.key === "Escape" || event.key === "Enter") { $("note").blur(); event.preventDefault(); }
@@ -360,6 +364,7 @@ async function start() {
     state.reviewer = remembered;
     $("reviewer-button").textContent = remembered;
     load();
+    document.dispatchEvent(new Event("slrflow:reviewer"));
   } else {
     pickReviewer();
   }
