@@ -160,6 +160,7 @@ def list_records(review: Review, reviewer: str, stage: str, query: ListQuery) ->
 def record_detail(review: Review, reviewer: str, stage: str, record_id: str) -> dict[str, Any]:
     """A record as the screen shows it, with every decision the reviewer may see and their own history."""
     _check(review, reviewer, stage)
+    record_id = review.study_of.get(record_id, record_id)  # a duplicate's id opens its study
     if record_id not in review.position:
         raise UnknownRecordError(f"record {record_id!r} is not in results/dedup/records.csv")
     review.refresh()
