@@ -273,6 +273,7 @@ async function decide(decision) {
     });
     render(data);
     toast(`Saved: ${data.saved.decision}${data.saved.reason ? ` (${data.saved.reason})` : ""}`);
+    document.dispatchEvent(new Event("slrflow:decided"));
   } catch (error) {
     showMessage(error.message);
   } finally {
@@ -287,6 +288,7 @@ async function undo() {
     const data = await api("/api/undo", { reviewer: state.reviewer, stage: state.stage });
     render(data);
     toast(data.undo.message);
+    document.dispatchEvent(new Event("slrflow:decided"));
   } catch (error) {
     showMessage(error.message);
   } finally {

@@ -462,6 +462,7 @@ function startTeam() {
     if (team.view === "screen") refreshConflictCount();
     else setView(team.view);
   });
+  document.addEventListener("slrflow:decided", refreshConflictCount);  // a decision may make or end a conflict
   document.addEventListener("keydown", teamKey);
   window.addEventListener("focus", () => { if (state.reviewer && !team.busy && team.view !== "screen") setView(team.view); });
   setView("screen");
