@@ -126,7 +126,7 @@ function renderList() {
     if (row.resolution) others.append(pill(row.resolution, "settled"));
     const status = el("span", { class: `pill status ${row.status}`, text: STATUS_LABEL[row.status] || row.status });
     if (row.conflict === "resolved") status.textContent = `conflict · settled ${row.status}`;
-    const tr = el("tr", { "data-record-id": row.record_id, tabindex: "-1" },
+    const tr = el("tr", { "data-record-id": row.record_id },
       el("td", { class: "rank", text: row.rank ?? "" }),
       el("td", { class: "rec" },
         el("div", { class: "t", text: row.title || "(no title)" }),
@@ -161,18 +161,14 @@ async function openRecord(recordId, { scroll = true } = {}) {
   }
 }
 
-function decisionTable(rows) {
-  const body = el("tbody");
-  for (const [who, d] of rows) {
-    body.append(el("tr", {},
-      el("td", { class: "who", text: who }),
-      el("td", {}, pill(d)),
-      el("td", { text: d.reason || "" }),
-      el("td", { class: "note", text: d.note || "" }),
-      el("td", { class: "when", text: d.timestamp.replace("T", " ").slice(0, 16) })));
-  }
-  return el("table", { class: "decisions" },
-    el("thead", {}, el("tr", {}, ...["Who", "Decision", "Reason", "Note", "When"].map((h) => el("th", { text: h })))), body);
+// Each decision as two short lines (who, what, when; then reason and note), which reads in a narrow pane.
+function decisionList(rows) {
+  return el("ul", { class: "decision-list" }, ...rows.map(([who, d]) => el("li", {},
+    el("div", { class: "head" }, el("strong", { text: who }), pill(d),
+      el("span", { class: "when", text: d.timestamp.replace("T", " ").slice(0, 16) })),
+    d.reason || d.note ? el("div", { class: "why" },
+      d.reason ? el("span", { class: "reason", text: d.reason }) : null,
+      d.note ? el("span", { class: "note", text: `“${d.note}”` }) : null) : null)));
 }
 
 function reasonOptions(select, required) {
@@ -205,7 +201,7 @@ function renderDetail(r) {
   if (r.my_decision) rows.push([`${state.reviewer} (you)`, r.my_decision]);
   for (const [name, d] of Object.entries(r.others || {})) if (d) rows.push([name, d]);
   if (r.resolution) rows.push([`settled by ${r.resolution.reviewer}`, r.resolution]);
-  const decisions = rows.length ? decisionTable(rows) : el("p", { class: "muted", text: "No decision yet." });
+  const decisions = rows.length ? decisionList(rows) : el("p", { class: "muted", text: "No decision yet." });
   const nodes = [pills, ...recordHead(r)];
   nodes.push(el("div", { class: "detail-abstract" }, r.abstract ? highlighted(r.abstract) : el("em", { text: "No abstract in the search results." })));
   if (r.keywords && r.keywords.length) nodes.push(el("ul", { class: "keywords" }, ...r.keywords.map((k) => el("li", {}, highlighted(k)))));
@@ -257,10 +253,16 @@ async function changeDecision(decision) {
     toast("Choose an exclusion reason first (keys 1–9).");
     return;
   }
+  const note = $("detail-note").value.trim();
+  const mine = r.my_decision;
+  if (mine && mine.decision === decision && mine.reason === reason && !note) {
+    toast(`Already ${decision}: nothing written.`);
+    return;
+  }
   team.busy = true;
   try {
     const data = await api("/api/team/decide", {
-      reviewer: state.reviewer, stage: state.stage, record_id: r.record_id, decision, reason, note: $("detail-note").value,
+      reviewer: state.reviewer, stage: state.stage, record_id: r.record_id, decision, reason, note,
     });
     const before = r.my_decision ? r.my_decision.decision : null;
     toast(before && before !== decision ? `Changed: ${before} → ${decision}` : `Saved: ${decision}${reason ? ` (${reason})` : ""}`);
