@@ -10,6 +10,7 @@ before the asking reviewer has made theirs.
 from __future__ import annotations
 
 import unicodedata
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,8 @@ STATUS_FILTERS = ("pending", "include", "exclude", "maybe", "conflict", "resolve
 MINE_FILTERS = ("undecided", "decided", "include", "exclude", "maybe")
 CONFLICT_FILTERS = ("open", "resolved", "any", "none")
 PAGE = 200
+# Each review's searchable text, folded once: its records do not change while the app runs.
+_SEARCH_TEXT: weakref.WeakKeyDictionary[Review, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 class UnknownRecordError(LookupError):
@@ -138,7 +141,7 @@ def list_records(review: Review, reviewer: str, stage: str, query: ListQuery) ->
             "n_decided": len(study.decisions),
             "resolution": _decision_view(study.resolution) if study.resolution else None,
         }
-        if words and not _matches(words, record):
+        if words and not all(word in _search_text(review)[record_id] for word in words):
             continue
         if label_words and not _matches_label(label_words, [*shown.values(), study.resolution]):
             continue
@@ -231,9 +234,13 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _matches(words: list[str], record: Mapping[str, str]) -> bool:
-    haystack = _fold(" ".join(record.get(field, "") or "" for field in ("title", "abstract", "authors", "keywords")))
-    return all(word in haystack for word in words)
+def _search_text(review: Review) -> dict[str, str]:
+    if review not in _SEARCH_TEXT:
+        fields = ("title", "abstract", "authors", "keywords")
+        _SEARCH_TEXT[review] = {
+            row["record_id"]: _fold(" ".join(row.get(field, "") or "" for field in fields)) for row in review.records
+        }
+    return _SEARCH_TEXT[review]
 
 
 def _matches_label(words: list[str], decisions: list[Decision | None]) -> bool:
