@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_snakemake
-from test_app_browser import browser, open_as, press, shown  # noqa: F401 (browser is a fixture)
+from test_app_browser import browser, open_as, press, serve, shown  # noqa: F401 (browser and serve are fixtures)
 from test_app_team import READABLE, UNMATCHED, UNREADABLE, built_example, copy_review, set_mode
 
 from slrflow.decisions import read_log, read_resolutions
@@ -25,18 +25,9 @@ LESSONS = "r5f5a0ede0e1573e"
 
 
 @pytest.fixture
-def serve():
-    from test_app_browser import Server
-
-    servers = []
-
-    def start(directory: Path) -> Server:
-        servers.append(Server(directory))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.close()
+def start(serve):  # noqa: F811
+    """Start the app on a review (test_app_browser's `serve`)."""
+    return serve
 
 
 @pytest.fixture
@@ -103,8 +94,8 @@ def full_text_stage(page) -> str:
 # ---------------------------------------------------------------- the record list
 
 
-def test_records_view_searches_filters_sorts_and_changes_my_decision(example: Path, serve, page) -> None:
-    server = serve(example)
+def test_records_view_searches_filters_sorts_and_changes_my_decision(example: Path, start, page) -> None:
+    server = start(example)
     log = example / "screening" / "title_abstract" / "asha.csv"
     before = lines(log)
     open_as(page, server.url, "asha")
@@ -164,7 +155,7 @@ def test_records_view_searches_filters_sorts_and_changes_my_decision(example: Pa
 
 
 def test_records_view_in_blind_mode_shows_the_other_decision_only_after_both_decided(
-    example: Path, serve, page
+    example: Path, start, page
 ) -> None:
     set_mode(example, "blind_dual")
     logs = example / "screening" / "title_abstract"
@@ -173,7 +164,7 @@ def test_records_view_in_blind_mode_shows_the_other_decision_only_after_both_dec
     hidden = next(line.split(",")[0] for line in records if line.split(",")[0] not in decided)
     with open(logs / "ben.csv", "a", encoding="utf-8") as handle:
         handle.write(f"{hidden},exclude,not in English,ben,2024-06-05T10:00:00+01:00,ben-private-note\n")
-    server = serve(example)
+    server = start(example)
     open_as(page, server.url, "asha")
     view(page, "Records")
     wait_list(page, "ids.length === 43")
@@ -197,10 +188,10 @@ def test_records_view_in_blind_mode_shows_the_other_decision_only_after_both_dec
 # ---------------------------------------------------------------- conflicts
 
 
-def test_conflict_screen_settles_each_conflict_with_one_key(example: Path, serve, page) -> None:
+def test_conflict_screen_settles_each_conflict_with_one_key(example: Path, start, page) -> None:
     resolutions = example / "screening" / "resolutions.csv"
     resolutions.unlink()
-    server = serve(example)
+    server = start(example)
     open_as(page, server.url, "ben")
     page.wait_for_function("() => document.querySelector('#conflict-count').textContent === '2'")
     view(page, "Conflicts")
@@ -224,8 +215,10 @@ def test_conflict_screen_settles_each_conflict_with_one_key(example: Path, serve
     page.keyboard.press("n")
     page.keyboard.type("agreed on a call")
     page.keyboard.press("Escape")
-    page.keyboard.press("e")
+    logs = {path: path.read_bytes() for path in (example / "screening").glob("*/*.csv")}
+    page.locator("#resolve .choice.exclude").click()  # the button does what the key does, and nothing else
     page.wait_for_function("() => document.querySelector('#conflict-count').hidden")
+    assert {path: path.read_bytes() for path in (example / "screening").glob("*/*.csv")} == logs
     settled = read_resolutions(resolutions)
     assert [(d.record_id, d.decision, d.reason, d.note) for d in settled[1:]] == [
         (second, "exclude", reason, "agreed on a call")
@@ -237,11 +230,11 @@ def test_conflict_screen_settles_each_conflict_with_one_key(example: Path, serve
 
 
 def test_full_text_opens_the_pdf_at_a_fields_page_and_says_why_a_pdf_cannot_be_read(
-    example: Path, serve, context, page
+    example: Path, start, context, page
 ) -> None:
     for log in (example / "screening" / "full_text").glob("*.csv"):
         log.unlink()
-    server = serve(example)
+    server = start(example)
     open_as(page, server.url, "asha")
     record = full_text_stage(page)
     log = example / "screening" / "full_text" / "asha.csv"
@@ -282,8 +275,8 @@ def test_full_text_opens_the_pdf_at_a_fields_page_and_says_why_a_pdf_cannot_be_r
 
 
 @pytest.mark.parametrize("size", [(1440, 900), (1280, 800)])
-def test_the_progress_panel_is_visible_without_scrolling(example: Path, serve, browser, size) -> None:  # noqa: F811
-    server = serve(example)
+def test_the_progress_panel_is_visible_without_scrolling(example: Path, start, browser, size) -> None:  # noqa: F811
+    server = start(example)
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     try:
         page = context.new_page()
@@ -303,13 +296,13 @@ def test_the_progress_panel_is_visible_without_scrolling(example: Path, serve, b
 
 
 def test_a_whole_review_in_the_browser_from_the_first_record_to_full_text(
-    tmp_path_factory, tmp_path: Path, serve, context, page
+    tmp_path_factory, tmp_path: Path, start, context, page
 ) -> None:
     """Two reviewers screen the example review in dual mode, one changes an earlier decision, one settles the
     conflict, and after the workflow has matched the PDFs both decide the full texts, every step in the browser."""
     review_dir = copy_review(built_example(tmp_path_factory.getbasetemp(), decisions=False), tmp_path / "review")
     ta = review_dir / "screening" / "title_abstract"
-    server = serve(review_dir)
+    server = start(review_dir)
     include = {"asha": {READABLE, UNREADABLE, NOTICE}, "ben": {READABLE, UNREADABLE, LESSONS}}
 
     def screen_all(reviewer: str, record: str, stage: str, decide) -> list[str]:

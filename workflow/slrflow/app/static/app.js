@@ -133,7 +133,7 @@ function renderRecord(data) {
   const card = $("record");
   state.record = data.record;
   const r = data.record;
-  for (const button of document.querySelectorAll(".choice")) {
+  for (const button of document.querySelectorAll("#decision .choice")) {
     button.disabled = !r;
     button.classList.toggle("current", !!(r && r.my_decision && r.my_decision.decision === button.dataset.decision));
   }
@@ -250,7 +250,7 @@ function flash(decision) {
   void card.offsetWidth;
   card.classList.add(`flash-${decision}`);
   setTimeout(() => card.classList.remove(`flash-${decision}`), 350);
-  const button = document.querySelector(`.choice[data-decision="${decision}"]`);
+  const button = document.querySelector(`#decision .choice[data-decision="${decision}"]`);
   button.classList.add("pressed");
   setTimeout(() => button.classList.remove("pressed"), 120);
 }
@@ -355,7 +355,7 @@ async function start() {
   state.settings = await api("/api/settings");
   renderSettings();
   renderReasons();
-  for (const button of document.querySelectorAll(".choice")) button.addEventListener("click", () => decide(button.dataset.decision));
+  for (const button of document.querySelectorAll("#decision .choice")) button.addEventListener("click", () => decide(button.dataset.decision));
   for (const tab of document.querySelectorAll(".stage-tab")) tab.addEventListener("click", () => setStage(tab.dataset.stage));
   $("undo").addEventListener("click", undo);
   $("reviewer-button").addEventListener("click", pickReviewer);
