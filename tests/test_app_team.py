@@ -321,3 +321,34 @@ def test_an_unreadable_pdf_says_why(client) -> None:
     assert client.get(f"/api/team/fulltext/{READABLE}").get_json()["status"] == "ok"
     info = client.get(f"/api/team/fulltext/{UNMATCHED}").get_json()
     assert (info["status"], info["pdf_url"]) == ("not retrieved", None)
+
+
+def test_resolutions_written_at_once_by_many_threads_are_all_whole_lines(tmp_path: Path) -> None:
+    import threading
+    from datetime import UTC, datetime
+
+    path = tmp_path / "resolutions.csv"
+    when = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    ids = [f"r{n:015x}" for n in range(40)]
+    threads = [
+        threading.Thread(
+            target=append_resolution,
+            args=(path, "title_abstract", rid, "include", "", "asha", when, "a note, " * 200),
+        )
+        for rid in ids
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(d.record_id for d in read_resolutions(path)) == ids
+    assert path.read_text(encoding="utf-8").count(",".join(RESOLUTION_COLUMNS)) == 1
+
+
+def test_a_request_that_is_not_a_json_object_is_refused_and_writes_nothing(client, example: Path) -> None:
+    client, _ = client
+    before = (example / "screening" / "resolutions.csv").read_bytes()
+    for body in ("not json", "[1, 2]", '{"reviewer": "asha"}'):
+        response = client.post("/api/team/resolve", data=body, content_type="application/json")
+        assert response.status_code == 400 and response.get_json()["error"]
+    assert (example / "screening" / "resolutions.csv").read_bytes() == before

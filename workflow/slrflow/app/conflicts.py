@@ -11,6 +11,7 @@ file.
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import os
 from datetime import datetime
@@ -101,6 +102,9 @@ def append_resolution(
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
+        # Two writers that both find the file empty would both write the header: the lock makes the check and
+        # the write one step (an advisory lock: a text editor ignores it, and O_APPEND still keeps lines whole).
+        fcntl.flock(fd, fcntl.LOCK_EX)
         size = os.fstat(fd).st_size
         if size == 0:
             data = (",".join(RESOLUTION_COLUMNS) + "\n").encode("utf-8") + data
