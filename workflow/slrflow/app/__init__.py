@@ -6,6 +6,7 @@ reranker   the current ranking, retrained in a background thread after each deci
 highlight  words from the eligibility criteria to highlight
 progress   the recall-progress plot as inline SVG
 server     the Flask app: one page and a small JSON API
+team_routes  the Records and Conflicts views' API and the PDFs (listing, conflicts, pdfs)
 """
 
 from __future__ import annotations

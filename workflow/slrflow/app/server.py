@@ -26,6 +26,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from slrflow.app.review import Review
+from slrflow.app.team_routes import team
 from slrflow.errors import DecisionLogError
 
 __all__ = ["LOOPBACK_HOSTS", "MAX_BODY", "TOKEN_HEADER", "create_app"]
@@ -49,6 +50,7 @@ def create_app(review: Review) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.config["SESSION_TOKEN"] = token = secrets.token_urlsafe(32)
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.register_blueprint(team)  # the record list, conflicts and PDFs: slrflow.app.team_routes
 
     def next_payload(reviewer: str, stage: str) -> dict[str, Any]:
         record_id = review.next_record(reviewer, stage)

@@ -137,7 +137,7 @@ function renderRecord(data) {
   const card = $("record");
   state.record = data.record;
   const r = data.record;
-  for (const button of document.querySelectorAll(".choice")) {
+  for (const button of document.querySelectorAll("#decision .choice")) {
     button.disabled = !r;
     button.classList.toggle("current", !!(r && r.my_decision && r.my_decision.decision === button.dataset.decision));
   }
@@ -173,14 +173,17 @@ function renderRecord(data) {
 function fullText(r) {
   const ft = r.fulltext;
   const nodes = [];
-  if (ft.status !== "ok") {
-    nodes.push(el("p", { class: "message", text: `Full text: ${ft.status}${ft.message ? ` — ${ft.message}` : ""}` }));
-  }
+  nodes.push(pdfBar(r.record_id));  // team.js: open the PDF, or why it could not be read
+  if (ft.message) nodes.push(el("p", { class: "message", text: ft.message }));
   if (ft.fields && ft.fields.length) {
     nodes.push(el("p", { class: "section-title", text: "Extracted fields" }));
     const body = el("tbody");
+    const pdf = ft.pdf ? `/api/team/pdf/${encodeURIComponent(r.record_id)}` : "";
     for (const f of ft.fields) {
-      const page = f.page ? el("a", { href: `#page-${f.page}`, text: `p. ${f.page}` }) : "";
+      // The page link opens the PDF itself at that page; without a PDF, the extracted text of the page below.
+      const page = !f.page ? "" : pdf
+        ? el("a", { href: `${pdf}#page=${f.page}`, target: "_blank", rel: "noopener", class: "page-link", text: `p. ${f.page} ↗` })
+        : el("a", { href: `#page-${f.page}`, text: `p. ${f.page}` });
       body.append(el("tr", {},
         el("td", { text: f.field }), el("td", {}, highlighted(f.value)), el("td", {}, page),
         el("td", { class: "snippet" }, highlighted(f.snippet))));
@@ -251,7 +254,7 @@ function flash(decision) {
   void card.offsetWidth;
   card.classList.add(`flash-${decision}`);
   setTimeout(() => card.classList.remove(`flash-${decision}`), 350);
-  const button = document.querySelector(`.choice[data-decision="${decision}"]`);
+  const button = document.querySelector(`#decision .choice[data-decision="${decision}"]`);
   button.classList.add("pressed");
   setTimeout(() => button.classList.remove("pressed"), 120);
 }
@@ -274,6 +277,7 @@ async function decide(decision) {
     });
     render(data);
     toast(`Saved: ${data.saved.decision}${data.saved.reason ? ` (${data.saved.reason})` : ""}`);
+    document.dispatchEvent(new Event("slrflow:decided"));
   } catch (error) {
     showMessage(error.message);
   } finally {
@@ -288,6 +292,7 @@ async function undo() {
     const data = await api("/api/undo", { reviewer: state.reviewer, stage: state.stage });
     render(data);
     toast(data.undo.message);
+    document.dispatchEvent(new Event("slrflow:decided"));
   } catch (error) {
     showMessage(error.message);
   } finally {
@@ -305,6 +310,7 @@ function pickReviewer() {
       $("reviewer-button").textContent = name;
       dialog.close();
       load();
+      document.dispatchEvent(new Event("slrflow:reviewer"));
     });
     return button;
   }));
@@ -319,7 +325,7 @@ function setStage(stage) {
 }
 
 function onKey(event) {
-  if ($("picker").open) return;
+  if ($("picker").open || $("screen-view").hidden) return;  // the list and conflict views have their own keys
   const typing = event.target === $("note");
   if (typing) {
     if (event.key === "Escape" || event.key === "Enter") { $("note").blur(); event.preventDefault(); }
@@ -353,7 +359,7 @@ async function start() {
   state.settings = await api("/api/settings");
   renderSettings();
   renderReasons();
-  for (const button of document.querySelectorAll(".choice")) button.addEventListener("click", () => decide(button.dataset.decision));
+  for (const button of document.querySelectorAll("#decision .choice")) button.addEventListener("click", () => decide(button.dataset.decision));
   for (const tab of document.querySelectorAll(".stage-tab")) tab.addEventListener("click", () => setStage(tab.dataset.stage));
   $("undo").addEventListener("click", undo);
   $("reviewer-button").addEventListener("click", pickReviewer);
@@ -364,6 +370,7 @@ async function start() {
     state.reviewer = remembered;
     $("reviewer-button").textContent = remembered;
     load();
+    document.dispatchEvent(new Event("slrflow:reviewer"));
   } else {
     pickReviewer();
   }
