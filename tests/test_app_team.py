@@ -19,7 +19,7 @@ from conftest import REPO, run_snakemake
 from slrflow.app import Review, create_app
 from slrflow.app.conflicts import append_resolution
 from slrflow.app.listing import ListQuery
-from slrflow.decisions import RESOLUTION_COLUMNS, read_log, read_resolutions
+from slrflow.screening.decisions import RESOLUTION_COLUMNS, read_log, read_resolutions
 from slrflow.screening_state import settle_review
 
 _BUILT: dict[str, Path] = {}

@@ -1,6 +1,6 @@
 """The conflict screen: studies where the reviewers disagree, and settling one with a line in resolutions.csv.
 
-A conflict is what `slrflow.decisions.settle` calls one (include against exclude, or maybe against a decision
+A conflict is what `slrflow.screening.state.settle` calls one (include against exclude, or maybe against a decision
 when the config says so). Settling it appends one line to screening/resolutions.csv with the columns
 `read_resolutions` reads; the line names the person who settled it, and a later line for the same study and
 stage replaces an earlier one, as in the reviewers' own logs. The append is crash-safe in the same way as a
@@ -10,17 +10,15 @@ file.
 
 from __future__ import annotations
 
-import csv
-import fcntl
-import io
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from slrflow.app.listing import review_state
+from slrflow.app.logfile import append_line
 from slrflow.app.review import Review
-from slrflow.decisions import DECISIONS, RESOLUTION_COLUMNS, StudyStatus
+from slrflow.screening.decisions import DECISIONS, RESOLUTION_COLUMNS, format_resolution_line
+from slrflow.screening.state import StudyStatus
 from slrflow.tables import split_list
 
 __all__ = ["append_resolution", "conflict_list", "resolve"]
@@ -93,29 +91,8 @@ def append_resolution(
     note: str,
 ) -> None:
     """Append one resolution line, creating the file with its header; a killed app leaves all of it or none."""
-    path = Path(path)
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(
-        [stage, record_id, decision, reason, reviewer, timestamp.isoformat(timespec="seconds"), note]
-    )
-    data = buffer.getvalue().encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        # Two writers that both find the file empty would both write the header: the lock makes the check and
-        # the write one step (an advisory lock: a text editor ignores it, and O_APPEND still keeps lines whole).
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        size = os.fstat(fd).st_size
-        if size == 0:
-            data = (",".join(RESOLUTION_COLUMNS) + "\n").encode("utf-8") + data
-        elif os.pread(fd, 1, size - 1) not in (b"\n", b"\r"):
-            data = b"\n" + data  # a file saved by hand without a final newline: end that line first
-        view = memoryview(data)
-        while view:  # one write for regular files; the loop only guards against a short write
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    line = format_resolution_line(stage, record_id, decision, reason, reviewer, timestamp, note)
+    append_line(path, line, header=RESOLUTION_COLUMNS)
 
 
 def _entry(review: Review, study: StudyStatus) -> dict[str, Any]:

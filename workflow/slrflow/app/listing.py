@@ -1,6 +1,6 @@
 """Every record of the review as one list: search, filters, sort, and one record's decisions with their history.
 
-The statuses come from `slrflow.screening_state.settle_review`, the same settlement the workflow writes to
+The statuses come from `slrflow.screening.state.settle_review`, the same settlement the workflow writes to
 results/screening/, read fresh from screening/ on each request (a few milliseconds for thousands of lines), so a
 line typed into a log by hand shows at once. Blind dual screening: another reviewer's decision on a record is
 shown only once the reviewer asking and enough others have decided it, so the list never betrays a decision
@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from slrflow.app.review import Review
-from slrflow.decisions import Decision, StudyStatus, read_log
-from slrflow.screening_state import ReviewState, settle_review
+from slrflow.app.views import decision_view
+from slrflow.screening.decisions import Decision, read_log
+from slrflow.screening.state import ReviewState, StudyStatus, settle_review
 from slrflow.tables import split_list
 
 __all__ = [
@@ -136,10 +137,10 @@ def list_records(review: Review, reviewer: str, stage: str, query: ListQuery) ->
             "databases": record_databases,
             "status": study.status,
             "conflict": ("resolved" if study.resolution else "open") if record_id in conflicts else "",
-            "mine": _decision_view(mine),
-            "others": {name: _decision_view(d) for name, d in sorted(shown.items()) if name != reviewer},
+            "mine": decision_view(mine),
+            "others": {name: decision_view(d) for name, d in sorted(shown.items()) if name != reviewer},
             "n_decided": len(study.decisions),
-            "resolution": _decision_view(study.resolution) if study.resolution else None,
+            "resolution": decision_view(study.resolution) if study.resolution else None,
         }
         if words and not all(word in _search_text(review)[record_id] for word in words):
             continue
@@ -172,9 +173,9 @@ def record_detail(review: Review, reviewer: str, stage: str, record_id: str) -> 
     settlement = state.title_abstract if stage == "title_abstract" else state.full_text
     study = settlement.studies.get(record_id)
     shown = visible(review, reviewer, study)
-    view["others"] = {name: _decision_view(d) for name, d in sorted(shown.items()) if name != reviewer}
+    view["others"] = {name: decision_view(d) for name, d in sorted(shown.items()) if name != reviewer}
     view["status"] = study.status if study else "not at this stage"
-    view["resolution"] = _decision_view(study.resolution) if study and study.resolution else None
+    view["resolution"] = decision_view(study.resolution) if study and study.resolution else None
     view["history"] = decision_history(review, reviewer, stage, record_id)
     view["reached"] = study is not None
     return view
@@ -186,7 +187,7 @@ def decision_history(review: Review, reviewer: str, stage: str, record_id: str) 
     if not path.is_file():
         return []
     lines = read_log(path, stage=stage, reviewers=review.reviewers, reasons=review.reasons[stage])
-    return [_decision_view(d) | {"line": str(d.line)} for d in lines if d.record_id == record_id]
+    return [{**(decision_view(d) or {}), "line": str(d.line)} for d in lines if d.record_id == record_id]
 
 
 def _ranks(review: Review, reviewer: str) -> dict[str, int]:
@@ -246,18 +247,6 @@ def _search_text(review: Review) -> dict[str, str]:
 def _matches_label(words: list[str], decisions: list[Decision | None]) -> bool:
     haystack = _fold(" ".join(f"{d.reason} {d.note}" for d in decisions if d is not None))
     return all(word in haystack for word in words)
-
-
-def _decision_view(decision: Decision | None) -> dict[str, str] | None:
-    if decision is None:
-        return None
-    return {
-        "decision": decision.decision,
-        "reason": decision.reason,
-        "note": decision.note,
-        "reviewer": decision.reviewer,
-        "timestamp": decision.timestamp.isoformat(),
-    }
 
 
 def _check(review: Review, reviewer: str, stage: str) -> None:

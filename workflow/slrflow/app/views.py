@@ -39,6 +39,7 @@ def decision_view(decision: Decision | None) -> dict[str, str] | None:
         "decision": decision.decision,
         "reason": decision.reason,
         "note": decision.note,
+        "reviewer": decision.reviewer,
         "timestamp": decision.timestamp.isoformat(),
     }
 

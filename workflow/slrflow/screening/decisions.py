@@ -102,8 +102,18 @@ def unescape(text: str) -> str:
 
 def format_line(record_id: str, decision: str, reason: str, reviewer: str, timestamp: datetime, note: str) -> bytes:
     """One line of a decision log, quoted as csv quotes and escaped by the line rule, ending in '\\n'."""
+    return _line([record_id, decision, reason, reviewer, timestamp.isoformat(timespec="seconds"), note])
+
+
+def format_resolution_line(
+    stage: str, record_id: str, decision: str, reason: str, reviewer: str, timestamp: datetime, note: str
+) -> bytes:
+    """One line of screening/resolutions.csv (RESOLUTION_COLUMNS), under the same line rule as the logs."""
+    return _line([stage, record_id, decision, reason, reviewer, timestamp.isoformat(timespec="seconds"), note])
+
+
+def _line(fields: Sequence[str]) -> bytes:
     buffer = io.StringIO()
-    fields = [record_id, decision, reason, reviewer, timestamp.isoformat(timespec="seconds"), note]
     csv.writer(buffer, lineterminator="\n").writerow([escape(value) for value in fields])
     return buffer.getvalue().encode("utf-8")
 
