@@ -20,7 +20,7 @@ from slrflow.app import Review, create_app
 from slrflow.app.conflicts import append_resolution
 from slrflow.app.listing import ListQuery
 from slrflow.screening.decisions import RESOLUTION_COLUMNS, read_log, read_resolutions
-from slrflow.screening_state import settle_review
+from slrflow.screening.state import settle_review
 
 _BUILT: dict[str, Path] = {}
 UNREADABLE = "r3cf335321e5e4be"  # its PDF is cut short on purpose (resources/README.md)
