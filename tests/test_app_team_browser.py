@@ -15,8 +15,8 @@ from conftest import run_snakemake
 from test_app_browser import browser, open_as, press, serve, shown  # noqa: F401 (browser and serve are fixtures)
 from test_app_team import READABLE, UNMATCHED, UNREADABLE, built_example, copy_review, set_mode
 
-from slrflow.decisions import read_log, read_resolutions
-from slrflow.screening_state import settle_review
+from slrflow.screening.decisions import read_log, read_resolutions
+from slrflow.screening.state import settle_review
 
 TIMEOUT_MS = 15_000
 # The example's four studies with a PDF in resources/fulltext/.
