@@ -264,7 +264,7 @@ def test_full_text_opens_the_pdf_at_a_fields_page_and_says_why_a_pdf_cannot_be_r
             record = press(page, "e")
         assert lines(log)[-1][0] == list(seen)[-1]
     assert set(seen) >= {READABLE, UNREADABLE, NOTICE, LESSONS}
-    assert "unreadable" in seen[UNREADABLE] and "cannot be opened" in seen[UNREADABLE]
+    assert "unreadable" in seen[UNREADABLE] and "no end-of-file marker" in seen[UNREADABLE]
     assert "Open PDF" in seen[READABLE] and "ok" in seen[READABLE]
     assert UNMATCHED not in seen or "not retrieved" in seen[UNMATCHED]
     assert lines(log) == [(rid, "include" if rid == READABLE else "exclude", "" if rid == READABLE else
@@ -366,7 +366,7 @@ def test_a_whole_review_in_the_browser_from_the_first_record_to_full_text(
     result = run_snakemake(review_dir)
     assert result.returncode == 0, result.stderr[-3000:]
     reached = {READABLE, UNREADABLE, NOTICE, LESSONS}
-    assert all((review_dir / "results" / "fulltext" / f"{rid}.json").is_file() for rid in reached)
+    assert all((review_dir / "results" / "fulltext" / "records" / f"{rid}.json").is_file() for rid in reached)
 
     # Full text: both reviewers; the unreadable PDF says why, the readable one opens at a field's page.
     full = {READABLE: ("i", ""), LESSONS: ("i", ""), NOTICE: ("e", "4"), UNREADABLE: ("e", "1")}

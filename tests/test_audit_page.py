@@ -161,8 +161,6 @@ def audit(config, tmp_path):
         config,
         results=tmp_path / "results",
         screening=tmp_path / "screening",
-        history=tmp_path / "results/audit/history.json",
-        now=T0,
     )
 
 

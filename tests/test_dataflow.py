@@ -62,7 +62,7 @@ def rule_outputs(tmp_path: Path) -> dict[str, list[tuple[str, bool]]]:
     dump = tmp_path / "outputs.json"
     snakefile = tmp_path / "Snakefile"
     snakefile.write_text(
-        f"include: {str(REPO / 'Snakefile')!r}\n\n\n"
+        f"include: {str(REPO / 'workflow' / 'Snakefile')!r}\n\n\n"
         "import json\n\n"
         f"with open({str(dump)!r}, 'w') as handle:\n"
         "    json.dump({rule.name: [(str(f), bool(f.is_directory)) for f in rule.output] for rule in workflow.rules},"

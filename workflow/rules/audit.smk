@@ -28,6 +28,7 @@ rule audit:
         logs=screening_inputs(),
         clusters="results/dedup/clusters.csv",
         studies="results/dedup/records.csv",
+        study_links="results/dedup/studies.csv",
         title_abstract="results/screening/title_abstract.csv",
         full_text="results/screening/full_text.csv",
         ranking="results/screening/ranking.csv",

@@ -128,6 +128,6 @@ def stopping_file(directory: Path) -> dict[str, Any] | None:
 
 def build_command() -> str:
     """The command that builds a review from inside its directory, with this installation's Python and Snakefile."""
-    snakefile = Path(__file__).resolve().parents[3] / "Snakefile"
-    command = f"{shlex.quote(sys.executable)} -m snakemake -c2"
-    return f"{command} --snakefile {shlex.quote(str(snakefile))}" if snakefile.is_file() else command
+    from slrflow.workflow_files import snakefile
+
+    return f"{shlex.quote(sys.executable)} -m snakemake -c2 --snakefile {shlex.quote(str(snakefile()))}"

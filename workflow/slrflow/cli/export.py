@@ -24,8 +24,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--format", required=True, choices=("ris", "bibtex", "asreview"))
-    parser.add_argument("--output", "-o", required=True, type=Path, metavar="FILE")
+    parser.add_argument(
+        "--format",
+        required=True,
+        choices=("ris", "bibtex", "asreview"),
+        help="RIS or BibTeX for reference managers, asreview for ASReview's CSV with its labels",
+    )
+    parser.add_argument("--output", "-o", required=True, type=Path, metavar="FILE", help="the file to write")
     parser.add_argument("--status", default="all", choices=STATUSES, help="which studies (default: all)")
     parser.add_argument("--directory", type=Path, default=Path("."), help="the review directory (default: here)")
     return parser

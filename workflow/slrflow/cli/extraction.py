@@ -30,7 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument("--records", metavar="SOUGHT.csv", help="the sought records (record_id,year,...)")
     parser.add_argument("--fields", metavar="FIELDS.yaml", help="field declarations (YAML/JSON; or config.yaml)")
-    parser.add_argument("--output", "-o", required=True, metavar="EXTRACTION.csv")
+    parser.add_argument("--output", "-o", required=True, metavar="EXTRACTION.csv", help="one row per extracted field")
     parser.add_argument(
         "--records-dir", required=True, metavar="DIR", help="one JSON per record, e.g. results/fulltext/records"
     )

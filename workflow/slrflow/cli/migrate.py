@@ -23,9 +23,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument(
+        "file", type=Path, metavar="FILE", help="an ASReview, Rayyan or Covidence export, or an .asreview project"
+    )
     parser.add_argument("--reviewer", required=True, help="the slrflow reviewer whose log receives the decisions")
-    parser.add_argument("--stage", default="title_abstract", choices=("title_abstract", "full_text"))
+    parser.add_argument(
+        "--stage",
+        default="title_abstract",
+        choices=("title_abstract", "full_text"),
+        help="the stage the labels decide (default title_abstract)",
+    )
     parser.add_argument("--from", dest="source_reviewer", metavar="NAME", help="the reviewer's name in the tool")
     parser.add_argument("--directory", type=Path, default=Path("."), help="the review directory (default: here)")
     return parser
