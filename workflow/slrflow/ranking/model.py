@@ -147,8 +147,8 @@ class RankingModel(BaseEstimator):
             raise ModelError(f"pseudo_taper_basis must be 'records' or 'labelled', not {self.pseudo_taper_basis!r}")
         if not self.pseudo_weight > 0:
             raise ModelError(f"pseudo_weight must be > 0, not {self.pseudo_weight!r}")
-        if self.classifier == "logistic_minilm" and self.feature_extractor != "tfidf_minilm":
-            raise ModelError("the logistic_minilm classifier needs the tfidf_minilm feature extractor")
+        if self.classifier == "logistic_minilm" and self.feature_extractor not in ("tfidf_minilm", "tfidf_minilm_onnx"):
+            raise ModelError("the logistic_minilm classifier needs the tfidf_minilm(_onnx) feature extractor")
         self.build_features()
         self.build_classifier()
         self.build_balancer()
