@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import multiprocessing
 import statistics
 import sys
 from pathlib import Path
@@ -57,24 +58,50 @@ def full_labels(name: str, seed: int) -> np.ndarray | None:
 
 
 def replay(labels: np.ndarray) -> dict[tuple, int]:
-    """For every setting of the grid, the number screened at the first estimated stop (len(labels) if none)."""
+    """For every setting of the grid, the number screened at the first estimated stop (len(labels) if none).
+
+    The minimum share screened only withholds a stop, so each (rate function, quantile) is evaluated once per
+    check and the minimum applied afterwards.
+    """
     n_total = len(labels)
     every = max(1, n_total // 200)
-    stops: dict[tuple, int] = {}
-    for n in range(every, n_total + 1, every):
-        pending = [s for s in GRID if s not in stops]
-        if not pending:
-            break
-        head = labels[:n]
-        fits = {f: fit_rate(head, f) for f in {s[0] for s in pending}}
-        for setting in pending:
-            rate_function, quantile, min_screened = setting
-            estimate = estimate_recall(
-                head, n_total, TARGET, rate_function, quantile, min_screened, rate=fits[rate_function]
-            )
-            if estimate.target_reached:
-                stops[setting] = n
-    return {s: stops.get(s, n_total) for s in GRID}
+    checks = list(range(every, n_total + 1, every))
+    reached: dict[tuple, list[int]] = {}
+    for rate_function in RATE_FUNCTIONS:
+        for n in checks:
+            head = labels[:n]
+            fit = fit_rate(head, rate_function)
+            for quantile in QUANTILES:
+                estimate = estimate_recall(head, n_total, TARGET, rate_function, quantile, 0.0, rate=fit)
+                if estimate.target_reached:
+                    reached.setdefault((rate_function, quantile), []).append(n)
+    stops = {}
+    for rate_function, quantile, min_screened in GRID:
+        at = [n for n in reached.get((rate_function, quantile), []) if n >= min_screened * n_total]
+        stops[(rate_function, quantile, min_screened)] = at[0] if at else n_total
+    return stops
+
+
+def replay_run(run: tuple[str, int]) -> list[dict]:
+    """Buscar and every setting of the estimate on one cached order: one row each."""
+    name, seed = run
+    loaded = full_labels(name, seed)
+    if loaded is None:
+        print(f"{name} s{seed}: no cached slrflow order (run run.py --tool slrflow first)", file=sys.stderr)
+        return []
+    labels, prepared, order = loaded
+    total, n_total = int(labels.sum()), len(labels)
+    # The oracle: stop exactly when 95 % of the includes are found.
+    oracle = 1 - (int(np.searchsorted(np.cumsum(labels), np.ceil(TARGET * total))) + 1) / n_total
+    base = {"dataset": name, "seed": seed, "included": total, "records": n_total, "oracle": oracle}
+    buscar = stopping_replay(order, prepared)
+    rows = [base | {"setting": None, "recall": buscar["stop_recall"], "saved": buscar["stop_saved"]}]
+    for setting, stop_at in replay(labels).items():
+        rows.append(
+            base | {"setting": setting, "recall": int(labels[:stop_at].sum()) / total, "saved": 1 - stop_at / n_total}
+        )
+    print(f"{name:34s} s{seed} replayed", flush=True)
+    return rows
 
 
 def choose(rows: list[dict], names: set[str]) -> tuple:
@@ -91,6 +118,8 @@ def choose(rows: list[dict], names: set[str]) -> tuple:
 def summarise(rows: list[dict], names: set[str], setting: tuple | None) -> dict:
     """Reach rate, minimum recall, mean work saved (all / sets with > 19 includes / <= 19) for one setting."""
     mine = [r for r in rows if r["dataset"] in names and r["setting"] == setting]
+    if not mine:
+        return {}
     large = [r for r in mine if r["included"] > LARGE]
     small = [r for r in mine if r["included"] <= LARGE]
     return {
@@ -112,29 +141,15 @@ def describe(setting: tuple | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", nargs="*", type=int, default=list(SEEDS))
+    parser.add_argument("--datasets", nargs="*", help="default: every dataset with at least five includes")
     parser.add_argument("--output", type=Path, default=HERE / "estimate.csv")
+    parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
 
-    names = datasets()
-    tune, held_out = split(names)
-    rows: list[dict] = []
-    for name in names:
-        for seed in args.seeds:
-            loaded = full_labels(name, seed)
-            if loaded is None:
-                print(f"{name} s{seed}: no cached slrflow order (run run.py --tool slrflow first)", file=sys.stderr)
-                continue
-            labels, prepared, order = loaded
-            total, n_total = int(labels.sum()), len(labels)
-            # The oracle: stop exactly when 95 % of the includes are found.
-            oracle = 1 - (int(np.searchsorted(np.cumsum(labels), np.ceil(TARGET * total))) + 1) / n_total
-            base = {"dataset": name, "seed": seed, "included": total, "records": n_total, "oracle": oracle}
-            buscar = stopping_replay(order, prepared)
-            rows.append(base | {"setting": None, "recall": buscar["stop_recall"], "saved": buscar["stop_saved"]})
-            for setting, stop_at in replay(labels).items():
-                found = int(labels[:stop_at].sum())
-                rows.append(base | {"setting": setting, "recall": found / total, "saved": 1 - stop_at / n_total})
-            print(f"{name:34s} s{seed} replayed", flush=True)
+    tune, held_out = split(datasets())
+    runs = [(name, seed) for name in args.datasets or datasets() for seed in args.seeds]
+    with multiprocessing.Pool(args.jobs) as pool:
+        rows = [row for result in pool.imap(replay_run, runs) for row in result]
     write_csv(args.output, rows)
     print(report(rows, set(tune), set(held_out)))
     return 0
@@ -162,6 +177,8 @@ def report(rows: list[dict], tune: set[str], held_out: set[str]) -> str:
 
     def line(chosen_on: str, reported_on: str, names: set[str], setting: tuple | None) -> None:
         s = summarise(rows, names, setting)
+        if not s:
+            return
         lines.append(
             f"| {chosen_on} | {reported_on} | {describe(setting)} | {s['runs']} | {s['reach']:.1%} | "
             f"{s['min_recall']:.3f} | {s['saved']:.1%} | {s['saved_large']:.1%} | {s['reach_large']:.1%} | "
@@ -175,6 +192,8 @@ def report(rows: list[dict], tune: set[str], held_out: set[str]) -> str:
     present = {r["dataset"] for r in rows}
     for left_out in ("Cohen 2006", "CLEF 2017", "other"):
         out = {n for n in present if family(n) == left_out}
+        if not out or out == present:
+            continue
         setting = choose(rows, present - out)
         line(f"all but {left_out}", left_out, out, setting)
         line("-", left_out, out, None)
