@@ -90,3 +90,17 @@ def test_coverage_when_the_model_is_right(family):
         reached += (int(labels[:stop].sum()) if stop else total) >= 0.95 * total
     assert covered / runs >= 0.8
     assert reached / runs >= 0.8
+
+
+def test_rank_review_writes_the_estimate_beside_the_claim():
+    from slrflow.ranking.pipeline import rank_review
+
+    records = [{"record_id": f"r{i}", "title": f"peer support study {i}" if i < 12 else f"beta blocker trial {i}"}
+               for i in range(200)]  # fmt: skip
+    statuses = {f"r{i}": "include" for i in range(10)} | {f"r{i}": "exclude" for i in range(10, 120)}
+    stopping = rank_review(records, statuses).stopping
+    estimate = stopping["estimate"]
+    assert set(estimate) >= {"method", "estimated_recall", "estimated_relevant", "more_to_screen_for_target"}
+    assert "estimate, not a claim" in estimate["note"]
+    assert estimate["estimated_relevant"] >= 10 and 0 < estimate["estimated_recall"] <= 1
+    assert stopping["claimable_recall"] <= 1  # the claim stays buscar's, beside it
