@@ -1,8 +1,8 @@
 """A recall ESTIMATE from the screening so far: where recall most likely is, not what a team may claim.
 
 The claim a team can publish is buscar's (slrflow.ranking.stopping): a test that holds whatever the ranking did.
-This module adds the point-process estimate of Sneyd and Stevenson (2021, "Modelling stopping criteria for search
-results using Poisson processes", EMNLP; doi:10.18653/v1/2021.emnlp-main.321): relevant records found along a
+This module adds the point-process estimate of Sneyd and Stevenson (2019, "Modelling stopping criteria for search
+results using Poisson processes", EMNLP-IJCNLP; doi:10.18653/v1/D19-1351): relevant records found along a
 ranked screening order are events of an inhomogeneous Poisson process whose rate falls as the ranking goes on.
 The rate is fitted to the positions of the includes found so far by maximum likelihood and integrated over the
 records not yet screened; that gives the expected number still to be found. The estimate uses the `quantile` of
@@ -142,7 +142,7 @@ def estimate_recall(
         more = n_left if math.isinf(reach) else min(n_left, max(0, math.ceil(reach - n)))
     reliable = r > 0 and n >= min_screened * n_total
     return RecallEstimate(
-        method=f"point process ({family} rate), Sneyd & Stevenson 2021",
+        method=f"point process ({family} rate), Sneyd & Stevenson 2019",
         recall_target=recall_target,
         quantile=quantile,
         estimated_relevant=relevant,
