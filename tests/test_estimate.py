@@ -54,9 +54,11 @@ def test_edge_cases():
 
 def test_a_long_run_of_excludes_reaches_the_target_but_not_before_min_screened():
     labels = [1] * 40 + [0] * 560
-    late = estimate_recall(labels, 2000, family="exponential")
+    late = estimate_recall(labels, 2000, family="exponential", min_screened=0.1)
     assert late.target_reached and late.estimated_recall >= 0.95 and late.more_to_screen_for_target == 0
-    early = estimate_recall(labels[:100], 2000, family="exponential")  # 5 % screened, below min_screened 10 %
+    early = estimate_recall(
+        labels[:100], 2000, family="exponential", min_screened=0.1
+    )  # 5 % screened, below min_screened 10 %
     assert not early.reliable and not early.target_reached
     assert "estimate, not a claim" in early.note
 
@@ -84,9 +86,9 @@ def test_coverage_when_the_model_is_right(family):
         labels = poisson_order(rng, 3000, 0.4, k, family)
         total = int(labels.sum())
         head = labels[:600]
-        estimate = estimate_recall(head, 3000, family=family, quantile=0.9)
+        estimate = estimate_recall(head, 3000, family=family, quantile=0.9, min_screened=0.1)
         covered += estimate.estimated_relevant >= total
-        stop = first_estimated_stop(labels, 3000, every=60, family=family, quantile=0.9)
+        stop = first_estimated_stop(labels, 3000, every=60, family=family, quantile=0.9, min_screened=0.1)
         reached += (int(labels[:stop].sum()) if stop else total) >= 0.95 * total
     assert covered / runs >= 0.8
     assert reached / runs >= 0.8

@@ -166,6 +166,8 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
+            # Idle worker threads sleep instead of spinning: on a shared machine spinning burns others' CPU.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.log_severity_level = 3
             self._model = onnxruntime.InferenceSession(
                 str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
