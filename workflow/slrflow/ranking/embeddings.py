@@ -151,7 +151,8 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
     ) -> None:
         super().__init__(cache_dir, batch_size)
         self.max_tokens = max_tokens
-        self.threads = threads or len(os.sched_getaffinity(0))
+        usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+        self.threads = threads or len(usable)  # 0: every core this process may run on
         self._tokenizer = None
 
     def _load(self):
@@ -193,4 +194,7 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
             hidden = session.run(None, feeds)[0]
             pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
             vectors[batch] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            done = start + len(batch)
+            if done % (self.batch_size * 64) < self.batch_size or done == len(texts):
+                log.info("embedded %d of %d records", done, len(texts))
         return vectors
