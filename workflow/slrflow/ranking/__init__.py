@@ -17,6 +17,7 @@ decision (retraining and re-ranking when the schedule says so) and `next_record(
 
 from __future__ import annotations
 
+from slrflow.ranking import dense_features  # noqa: F401  registers the tfidf_minilm_onnx features
 from slrflow.ranking.model import DEFAULT_MODEL, RankingModel
 from slrflow.ranking.pipeline import RankResult, rank_review
 from slrflow.ranking.session import ScreeningSession

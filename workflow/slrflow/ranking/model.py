@@ -138,8 +138,8 @@ class RankingModel(BaseEstimator):
             raise ModelError(f"retrain_growth must be >= 0, not {self.retrain_growth}")
         if not (isinstance(self.pseudo_negatives, int) and self.pseudo_negatives >= 0):
             raise ModelError(f"pseudo_negatives must be a whole number >= 0, not {self.pseudo_negatives!r}")
-        if self.classifier == "logistic_minilm" and self.feature_extractor != "tfidf_minilm":
-            raise ModelError("the logistic_minilm classifier needs the tfidf_minilm feature extractor")
+        if self.classifier == "logistic_minilm" and self.feature_extractor not in ("tfidf_minilm", "tfidf_minilm_onnx"):
+            raise ModelError("the logistic_minilm classifier needs the tfidf_minilm(_onnx) feature extractor")
         self.build_features()
         self.build_classifier()
         self.build_balancer()

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from slrflow.errors import ModelError
+from slrflow.ranking.estimate import estimate_recall
 from slrflow.ranking.model import RankingModel, library_versions
 from slrflow.ranking.session import ScreeningSession
 from slrflow.ranking.stopping import BuscarStopper, StoppingState
@@ -131,5 +132,7 @@ def rank_review(
         "first_stop_at": stop_at,
         "note": "buscar hypergeometric test (Callaghan & Müller-Hansen 2020) over the decided studies in the "
         "order of their first decision; maybe counts as relevant; conflict and pending count as unscreened",
+        # Where recall most likely is, labelled an estimate; the claim is buscar's above.
+        "estimate": estimate_recall(progress, len(record_ids), recall_target).to_dict(),
     }
     return RankResult(ranking, queue, card, stopping, progress, stop_at)
