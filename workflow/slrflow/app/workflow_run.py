@@ -166,4 +166,4 @@ def reload_review(review: Review) -> str:
         return f"The app kept the records it had, because the results cannot be read: {error}"
     if changed:
         return f"The app read the updated records ({len(review.records):,}), studies and ranking."
-    return "The records did not change; the app read the decisions again."
+    return f"The records did not change ({len(review.records):,}); the app read the decisions again."
