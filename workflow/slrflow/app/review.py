@@ -86,12 +86,16 @@ class Review:
     # ---------------------------------------------------------------- reading the workflow's results
 
     def _results_files(self) -> list[Path]:
+        """What the app reads of the workflow's results: the records, their studies and the ranking."""
         results = self.directory / "results"
-        return [results / "dedup" / "records.csv", results / "dedup" / "clusters.csv"]
+        return [
+            results / "dedup" / "records.csv",
+            results / "dedup" / "clusters.csv",
+            results / "screening" / "ranking.csv",
+        ]
 
     def _read_results(self) -> None:
-        """The records, their studies and the workflow's ranking, as the workflow last wrote them."""
-        records_path, clusters_path = self._results_files()
+        records_path, clusters_path, ranking_path = self._results_files()
         missing = [p for p in (records_path, clusters_path) if not p.is_file()]
         if missing:
             raise ReviewNotBuiltError(
@@ -99,7 +103,7 @@ class Review:
                 f"imported and deduplicated yet. In {self.directory}, run `{build_command()}`",
                 path=self.directory,
             )
-        signature = files_signature([*self._results_files(), self._ranking_path()])
+        signature = files_signature(self._results_files())
         records = read_table(records_path)
         position = {row["record_id"]: i for i, row in enumerate(records)}
         study_of = {row["record_id"]: row["cluster_id"] for row in read_table(clusters_path)}
@@ -110,17 +114,14 @@ class Review:
         self.position = position
         self.study_of: dict[str, str] = study_of
         self.matcher = Matcher(records, study_of)
-        self._initial = workflow_ranking(self._ranking_path(), position)
+        self._initial = workflow_ranking(ranking_path, position)
         self._results_signature = signature
-
-    def _ranking_path(self) -> Path:
-        return self.directory / "results" / "screening" / "ranking.csv"
 
     def reload_results(self) -> bool:
         """After a workflow run: read the records, studies and ranking again if the run changed them (new search
         results, new duplicates), start the rankers afresh on them, and settle the logs again. True if re-read."""
         with self._lock:
-            if files_signature([*self._results_files(), self._ranking_path()]) == self._results_signature:
+            if files_signature(self._results_files()) == self._results_signature:
                 self.refresh()
                 return False
             self._read_results()  # raises, keeping what the app had, if the run left no records

@@ -58,7 +58,8 @@ def fulltext_view(path: Path, directory: Path) -> dict[str, Any]:
         return {
             "status": "not retrieved",
             "message": f"no {path.relative_to(directory)}: no PDF matched this record yet. Put its PDF in "
-            "resources/fulltext/ and run `snakemake -c2` again, or exclude it as full text not available.",
+            "resources/fulltext/ and press Update the review (or run `snakemake -c2`), or exclude it as full text not "
+            "available.",
             "pages": [],
             "fields": [],
         }

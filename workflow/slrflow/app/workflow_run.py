@@ -49,9 +49,9 @@ def _now() -> str:
 class WorkflowRun:
     """The workflow on one review directory: started at most once at a time, its output followed in a thread."""
 
-    def __init__(self, directory: Path, argv: Callable[[], list[str]] = build_argv) -> None:
+    def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._argv = argv
+        self.argv = build_argv()  # the only command a run starts
         self._lock = threading.Lock()
         self._ended = threading.Event()
         self._ended.set()
@@ -68,7 +68,6 @@ class WorkflowRun:
 
     def start(self, after: Callable[[], str]) -> dict[str, Any]:
         """Start the run; `after` is called once it has ended and returns what the app did then."""
-        argv = self._argv()
         with self._lock:
             if self._state == "running":
                 raise WorkflowBusyError(
@@ -82,7 +81,7 @@ class WorkflowRun:
             env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1"}
             try:
                 process = subprocess.Popen(
-                    argv,
+                    self.argv,
                     cwd=self.directory,
                     env=env,
                     stdin=subprocess.DEVNULL,
@@ -136,7 +135,7 @@ class WorkflowRun:
     def _status(self) -> dict[str, Any]:
         return {
             "state": self._state,
-            "command": shlex.join(self._argv()),
+            "command": shlex.join(self.argv),
             "started": self._started,
             "ended": self._ended_at,
             "returncode": self._returncode,
