@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_app_team import READABLE, built_example, copy_review
+from test_app_team import READABLE, example  # noqa: F401 (example is a fixture)
 
 from slrflow.app import Review, create_app
 from slrflow.app.workflow_run import workflow_run
@@ -28,12 +28,7 @@ ER  -
 
 
 @pytest.fixture
-def example(tmp_path_factory, tmp_path: Path) -> Path:
-    return copy_review(built_example(tmp_path_factory.getbasetemp(), decisions=True), tmp_path / "review")
-
-
-@pytest.fixture
-def client(example: Path) -> Iterator[tuple[object, Review]]:
+def client(example: Path) -> Iterator[tuple[object, Review]]:  # noqa: F811 (test_app_team's fixture)
     review = Review(example)
     app = create_app(review)
     test_client = app.test_client()
@@ -43,16 +38,17 @@ def client(example: Path) -> Iterator[tuple[object, Review]]:
     review.close()
 
 
-def run_to_the_end(test_client, example: Path) -> dict:
-    assert workflow_run(example).wait(RUN_TIMEOUT), "the workflow did not finish"
+def run_to_the_end(test_client, review: Review) -> dict:
+    assert workflow_run(review.directory).wait(RUN_TIMEOUT), "the workflow did not finish"
     response = test_client.get("/api/team/workflow")
     assert response.status_code == 200
     return response.get_json()
 
 
-def test_a_run_matches_the_pdfs_once_at_a_time_and_the_app_serves_what_it_made(client, example: Path) -> None:
-    test_client, _ = client
-    shutil.rmtree(example / "results" / "fulltext")
+def test_a_run_matches_the_pdfs_once_at_a_time_and_the_app_serves_what_it_made(client) -> None:
+    test_client, review = client
+    review_dir = review.directory
+    shutil.rmtree(review_dir / "results" / "fulltext")
     assert test_client.get("/api/team/workflow").get_json()["state"] == "idle"
 
     started = test_client.post("/api/team/workflow", json={})
@@ -66,28 +62,29 @@ def test_a_run_matches_the_pdfs_once_at_a_time_and_the_app_serves_what_it_made(c
     assert "already running" in second.get_json()["error"]
     assert second.get_json()["run"]["state"] == "running"
 
-    run = run_to_the_end(test_client, example)
+    run = run_to_the_end(test_client, review)
     assert (run["state"], run["returncode"], run["errors"]) == ("finished", 0, [])
     assert run["steps"]["done"] == run["steps"]["total"] > 0
     assert run["lines"] and run["started"] <= run["ended"]
-    assert (example / "results" / "fulltext" / "matches.csv").is_file()
-    assert (example / "results" / "fulltext" / "records" / f"{READABLE}.json").is_file()
+    assert (review_dir / "results" / "fulltext" / "matches.csv").is_file()
+    assert (review_dir / "results" / "fulltext" / "records" / f"{READABLE}.json").is_file()
     fulltext = test_client.get(f"/api/team/fulltext/{READABLE}").get_json()
     assert fulltext["pdf_url"], fulltext
 
     again = test_client.post("/api/team/workflow", json={})  # once it has ended, another run may start
     assert again.status_code == 202
-    assert run_to_the_end(test_client, example)["state"] == "finished"
+    assert run_to_the_end(test_client, review)["state"] == "finished"
 
 
-def test_records_from_a_new_search_export_reach_the_app_after_the_run(client, example: Path) -> None:
+def test_records_from_a_new_search_export_reach_the_app_after_the_run(client) -> None:
     test_client, review = client
+    review_dir = review.directory
     before = test_client.get("/api/settings").get_json()["n_records"]
-    scopus = example / "resources" / "searches" / "scopus.ris"
+    scopus = review_dir / "resources" / "searches" / "scopus.ris"
     scopus.write_text(scopus.read_text(encoding="utf-8-sig") + NEW_RECORD, encoding="utf-8")
 
     assert test_client.post("/api/team/workflow").status_code == 202
-    run = run_to_the_end(test_client, example)
+    run = run_to_the_end(test_client, review)
     assert run["state"] == "finished", run["errors"]
     assert f"updated records ({before + 1})" in run["message"]
     assert test_client.get("/api/settings").get_json()["n_records"] == before + 1
@@ -106,20 +103,21 @@ def test_records_from_a_new_search_export_reach_the_app_after_the_run(client, ex
 
 
 @pytest.mark.parametrize("breakage", ["an unreadable search export", "an invalid config"])
-def test_a_failed_run_says_what_went_wrong_and_the_app_keeps_working(client, example: Path, breakage: str) -> None:
-    test_client, _ = client
+def test_a_failed_run_says_what_went_wrong_and_the_app_keeps_working(client, breakage: str) -> None:
+    test_client, review = client
+    review_dir = review.directory
     if breakage == "an unreadable search export":
-        (example / "resources" / "searches" / "cinahl.csv").write_bytes(b"\x00\x01 not a CSV export \xff\xfe")
+        (review_dir / "resources" / "searches" / "cinahl.csv").write_bytes(b"\x00\x01 not a CSV export \xff\xfe")
         expected = ["slrflow: the run stopped. What went wrong:", "results/logs/import.log", "could not be read"]
     else:
-        path = example / "config" / "config.yaml"
+        path = review_dir / "config" / "config.yaml"
         config = yaml.safe_load(path.read_text(encoding="utf-8"))
         config["screening"]["mode"] = "triple"
         path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         expected = ["WorkflowError", "screening.mode is 'triple'"]
 
     assert test_client.post("/api/team/workflow", json={}).status_code == 202
-    run = run_to_the_end(test_client, example)
+    run = run_to_the_end(test_client, review)
     assert (run["state"], run["returncode"] != 0) == ("failed", True)
     errors = "\n".join(run["errors"])
     assert all(text in errors for text in expected), errors
@@ -127,8 +125,9 @@ def test_a_failed_run_says_what_went_wrong_and_the_app_keeps_working(client, exa
     assert nxt.status_code == 200
 
 
-def test_a_forged_request_starts_nothing(client, example: Path) -> None:
-    test_client, _ = client
+def test_a_forged_request_starts_nothing(client) -> None:
+    test_client, review = client
+    review_dir = review.directory
     token = test_client.environ_base.pop("HTTP_X_SLRFLOW_TOKEN")
     refused = test_client.post("/api/team/workflow", json={})
     assert refused.status_code == 403
@@ -145,4 +144,4 @@ def test_a_forged_request_starts_nothing(client, example: Path) -> None:
     assert "takes no options" in options.get_json()["error"]
 
     assert test_client.get("/api/team/workflow").get_json()["state"] == "idle"
-    assert not (example / ".snakemake").exists()  # Snakemake never started in the review
+    assert not (review_dir / ".snakemake").exists()  # Snakemake never started in the review
