@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_snakemake
 from test_app_browser import browser, open_as, press, serve, shown  # noqa: F401 (browser and serve are fixtures)
 from test_app_team import READABLE, UNMATCHED, UNREADABLE, built_example, copy_review, set_mode
 
@@ -19,6 +18,7 @@ from slrflow.screening.decisions import read_log, read_resolutions
 from slrflow.screening.state import settle_review
 
 TIMEOUT_MS = 15_000
+RUN_TIMEOUT_MS = 600_000  # the workflow run the page starts: about 10 s on an idle machine
 # The example's four studies with a PDF in resources/fulltext/.
 NOTICE = "r0bf9e70ac117752"  # its PDF is named Notice.pdf, matched by title
 LESSONS = "r5f5a0ede0e1573e"
@@ -299,7 +299,8 @@ def test_a_whole_review_in_the_browser_from_the_first_record_to_full_text(
     tmp_path_factory, tmp_path: Path, start, context, page
 ) -> None:
     """Two reviewers screen the example review in dual mode, one changes an earlier decision, one settles the
-    conflict, and after the workflow has matched the PDFs both decide the full texts, every step in the browser."""
+    conflict, one updates the review so that the workflow matches the PDFs, and both decide the full texts, every
+    step in the browser."""
     review_dir = copy_review(built_example(tmp_path_factory.getbasetemp(), decisions=False), tmp_path / "review")
     ta = review_dir / "screening" / "title_abstract"
     server = start(review_dir)
@@ -362,9 +363,17 @@ def test_a_whole_review_in_the_browser_from_the_first_record_to_full_text(
     assert (resolution.record_id, resolution.decision, resolution.reviewer) == (NOTICE, "include", "ben")
     view(page, "Screen")
 
-    # The workflow matches the PDFs of the four studies that reached full text (no decision is made here).
-    result = run_snakemake(review_dir)
-    assert result.returncode == 0, result.stderr[-3000:]
+    # Ben updates the review from the page: the workflow matches the PDFs of the four studies that reached full
+    # text (no decision is made here), and the page follows the run to its end.
+    page.get_by_role("button", name="Update the review").click()
+    page.wait_for_selector('#workflow-panel[data-state="running"]')
+    assert page.locator("#update-review").is_disabled()
+    page.wait_for_selector('#workflow-panel:not([data-state="running"])', timeout=RUN_TIMEOUT_MS)
+    panel = page.locator("#workflow-panel")
+    assert panel.get_attribute("data-state") == "finished", page.locator("#workflow-errors").inner_text()
+    assert page.locator("#workflow-state").inner_text() == "The review is updated"
+    assert re.fullmatch(r"(\d+) of \1 steps", page.locator("#workflow-steps").inner_text())
+    assert page.locator("#update-review").is_enabled()
     reached = {READABLE, UNREADABLE, NOTICE, LESSONS}
     assert all((review_dir / "results" / "fulltext" / "records" / f"{rid}.json").is_file() for rid in reached)
 

@@ -7,7 +7,8 @@
     │   └── PdfError                       a PDF cannot be handled at all (bad PDFs are statuses, not errors)
     ├── ConfigError (ValueError)           config/config.yaml is invalid
     ├── ModelError (RuntimeError)          a ranking model cannot be built or trained
-    └── PrismaArithmeticError (ValueError) the PRISMA counts contradict each other
+    ├── PrismaArithmeticError (ValueError) the PRISMA counts contradict each other
+    └── WorkflowBusyError (RuntimeError)   the app is already running the workflow on this review
 
 Messages say what is wrong, where (file, line, field) and what would be right.
 """
@@ -25,6 +26,7 @@ __all__ = [
     "PdfError",
     "PrismaArithmeticError",
     "SlrflowError",
+    "WorkflowBusyError",
 ]
 
 
@@ -67,3 +69,7 @@ class ModelError(SlrflowError, RuntimeError):
 
 class PrismaArithmeticError(SlrflowError, ValueError):
     """The PRISMA counts contradict each other; the message names the boxes."""
+
+
+class WorkflowBusyError(SlrflowError, RuntimeError):
+    """The screening app is already running the workflow on this review; one run at a time."""

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["failure_report", "run_summary", "shown_path", "tool_command"]
+__all__ = ["FAILURE_HEADING", "failure_report", "run_summary", "shown_path", "tool_command"]
 
 # What a reviewer looks at after a run, relative to the review directory.
 WHERE_TO_LOOK: tuple[tuple[str, str], ...] = (
@@ -22,6 +22,7 @@ WHERE_TO_LOOK: tuple[tuple[str, str], ...] = (
     ("results/audit/index.html", "the audit page: conflicts, agreement, orphaned decisions, new records"),
 )
 _ERROR_TAIL = 12
+FAILURE_HEADING = "slrflow: the run stopped. What went wrong:"  # the app shows a failed run from here on
 
 
 def run_summary(results: str | Path = "results") -> str:
@@ -51,7 +52,7 @@ def failure_report(logs: Iterable[str | Path]) -> str:
     logs = list(logs)
     if not logs:
         return "\nslrflow: a step failed; its message is above.\n"
-    lines = ["", "slrflow: the run stopped. What went wrong:"]
+    lines = ["", FAILURE_HEADING]
     for log in logs:
         lines.append(f"  {log}:")
         lines += [f"    {line}" for line in _error_lines(Path(log))]

@@ -71,8 +71,31 @@ class Review:
         self.blind = self.mode == "blind_dual"
         self.terms = criteria_terms(self.config)
         self.screening = self.directory / "screening"
+        self._read_results()
+        self._lock = threading.RLock()
+        self._version = 0
+        self._signature: tuple = ()
+        self._undo: dict[tuple[str, str], list[UndoStep]] = defaultdict(list)
+        self._rerankers: dict[str, Reranker] = {}
+        self._kept: set[str] | None = None  # record ids whose key screening/ keeps
+        self.load_error = ""
+        self.state: ReviewState | None = None
+        self._decided_ids: dict[str, set[str]] = {stage: set() for stage in STAGES}
+        self._reload()
+
+    # ---------------------------------------------------------------- reading the workflow's results
+
+    def _results_files(self) -> list[Path]:
+        """What the app reads of the workflow's results: the records, their studies and the ranking."""
         results = self.directory / "results"
-        records_path, clusters_path = results / "dedup" / "records.csv", results / "dedup" / "clusters.csv"
+        return [
+            results / "dedup" / "records.csv",
+            results / "dedup" / "clusters.csv",
+            results / "screening" / "ranking.csv",
+        ]
+
+    def _read_results(self) -> None:
+        records_path, clusters_path, ranking_path = self._results_files()
         missing = [p for p in (records_path, clusters_path) if not p.is_file()]
         if missing:
             raise ReviewNotBuiltError(
@@ -80,23 +103,33 @@ class Review:
                 f"imported and deduplicated yet. In {self.directory}, run `{build_command()}`",
                 path=self.directory,
             )
-        self.records: list[dict[str, str]] = read_table(records_path)
-        self.position = {row["record_id"]: i for i, row in enumerate(self.records)}
-        self.study_of: dict[str, str] = {row["record_id"]: row["cluster_id"] for row in read_table(clusters_path)}
-        for study in self.position:
-            self.study_of.setdefault(study, study)
-        self.matcher = Matcher(self.records, self.study_of)
-        self._lock = threading.RLock()
-        self._version = 0
-        self._signature: tuple = ()
-        self._undo: dict[tuple[str, str], list[UndoStep]] = defaultdict(list)
-        self._rerankers: dict[str, Reranker] = {}
-        self._initial = workflow_ranking(results / "screening" / "ranking.csv", self.position)
-        self._kept: set[str] | None = None  # record ids whose key screening/ keeps
-        self.load_error = ""
-        self.state: ReviewState | None = None
-        self._decided_ids: dict[str, set[str]] = {stage: set() for stage in STAGES}
-        self._reload()
+        signature = files_signature(self._results_files())
+        records = read_table(records_path)
+        position = {row["record_id"]: i for i, row in enumerate(records)}
+        study_of = {row["record_id"]: row["cluster_id"] for row in read_table(clusters_path)}
+        for study in position:
+            study_of.setdefault(study, study)
+        # Assigned only once all is read, so that a file that cannot be read leaves the app as it was.
+        self.records: list[dict[str, str]] = records
+        self.position = position
+        self.study_of: dict[str, str] = study_of
+        self.matcher = Matcher(records, study_of)
+        self._initial = workflow_ranking(ranking_path, position)
+        self._results_signature = signature
+
+    def reload_results(self) -> bool:
+        """After a workflow run: read the records, studies and ranking again if the run changed them (new search
+        results, new duplicates), start the rankers afresh on them, and settle the logs again. True if re-read."""
+        with self._lock:
+            if files_signature(self._results_files()) == self._results_signature:
+                self.refresh()
+                return False
+            self._read_results()  # raises, keeping what the app had, if the run left no records
+            for reranker in self._rerankers.values():
+                reranker.close()
+            self._rerankers = {}
+            self._reload()
+            return True
 
     # ---------------------------------------------------------------- reading the logs
 

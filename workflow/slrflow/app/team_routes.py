@@ -7,6 +7,8 @@ GET  /api/team/conflicts       ?stage=
 POST /api/team/resolve         {reviewer, stage, record_id, decision, reason, note} -> a line in resolutions.csv
 GET  /api/team/fulltext/<id>   the matched PDF's status, the reason it could not be read, its URL
 GET  /api/team/pdf/<id>        the matched PDF itself (by record id only; never by a path)
+POST /api/team/workflow        no body: run the workflow on this review in the background (409 while one runs)
+GET  /api/team/workflow        that run: running/finished/failed, steps done, its last lines, its error lines
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from slrflow.app.conflicts import conflict_list, resolve
 from slrflow.app.listing import ListQuery, UnknownRecordError, list_records, record_detail
 from slrflow.app.pdfs import PdfNotFoundError, fulltext_status, pdf_path
 from slrflow.app.review import Review
+from slrflow.app.workflow_run import reload_review, workflow_run
+from slrflow.errors import WorkflowBusyError
 
 __all__ = ["team"]
 
@@ -50,6 +54,11 @@ def _body(*required: str) -> dict[str, str]:
 @team.errorhandler(PdfNotFoundError)
 def not_found(error: LookupError):
     return jsonify(error=str(error.args[0]) if error.args else "not found"), 404
+
+
+@team.errorhandler(WorkflowBusyError)
+def busy(error: WorkflowBusyError):
+    return jsonify(error=str(error), run=workflow_run(_review().directory).status()), 409
 
 
 @team.get("/records")
@@ -111,3 +120,16 @@ def pdf(record_id: str):
     path = pdf_path(_review(), record_id)
     # inline: the browser's own viewer opens it, and #page=N in the link opens that page
     return send_file(path, mimetype="application/pdf", as_attachment=False, download_name=path.name, max_age=0)
+
+
+@team.get("/workflow")
+def workflow_status():
+    return jsonify(workflow_run(_review().directory).status())
+
+
+@team.post("/workflow")
+def workflow_start():
+    if request.get_json(silent=True):
+        raise ValueError("the workflow takes no options from the page: send an empty body")
+    review = _review()
+    return jsonify(workflow_run(review.directory).start(after=lambda: reload_review(review))), 202

@@ -12,7 +12,15 @@ from typing import Any
 from slrflow.screening.decisions import Decision
 from slrflow.tables import split_list
 
-__all__ = ["build_command", "decision_view", "fulltext_view", "record_fields", "settings_view", "stopping_file"]
+__all__ = [
+    "build_argv",
+    "build_command",
+    "decision_view",
+    "fulltext_view",
+    "record_fields",
+    "settings_view",
+    "stopping_file",
+]
 
 
 def record_fields(row: Mapping[str, str]) -> dict[str, Any]:
@@ -50,7 +58,8 @@ def fulltext_view(path: Path, directory: Path) -> dict[str, Any]:
         return {
             "status": "not retrieved",
             "message": f"no {path.relative_to(directory)}: no PDF matched this record yet. Put its PDF in "
-            "resources/fulltext/ and run `snakemake -c2` again, or exclude it as full text not available.",
+            "resources/fulltext/ and press Update the review (or run `snakemake -c2`), or exclude it as full text not "
+            "available.",
             "pages": [],
             "fields": [],
         }
@@ -126,8 +135,13 @@ def stopping_file(directory: Path) -> dict[str, Any] | None:
         return None
 
 
-def build_command() -> str:
+def build_argv() -> list[str]:
     """The command that builds a review from inside its directory, with this installation's Python and Snakefile."""
     from slrflow.workflow_files import snakefile
 
-    return f"{shlex.quote(sys.executable)} -m snakemake -c2 --snakefile {shlex.quote(str(snakefile()))}"
+    return [sys.executable, "-m", "snakemake", "-c2", "--snakefile", str(snakefile())]
+
+
+def build_command() -> str:
+    """build_argv() as the user would type it."""
+    return shlex.join(build_argv())

@@ -11,6 +11,8 @@ const team = {
   conflictIndex: 0,
   timer: null,
   busy: false,
+  workflowTimer: null,
+  workflowFollowed: false, // a run this page saw running: when it ends, the page loads its data again
 };
 
 const STATUS_LABEL = {
@@ -443,6 +445,67 @@ function teamKey(event) {
   }
 }
 
+// ---------------------------------------------------------------- updating the review (the workflow, run by the app)
+
+const WORKFLOW_TITLE = {
+  running: "Updating the review…",
+  finished: "The review is updated",
+  failed: "The update stopped with an error",
+};
+
+function renderWorkflow(run) {
+  const panel = $("workflow-panel");
+  const running = run.state === "running";
+  $("update-review").disabled = running;
+  if (run.state === "idle") return;
+  panel.hidden = false;
+  panel.dataset.state = run.state;
+  $("workflow-state").textContent = WORKFLOW_TITLE[run.state] || run.state;
+  const steps = run.steps;
+  $("workflow-steps").textContent = steps ? `${steps.done} of ${steps.total} steps` : running ? "starting…" : "";
+  const share = run.state === "finished" ? 1 : steps && steps.total ? steps.done / steps.total : 0;
+  $("workflow-bar-fill").style.width = `${Math.round(share * 100)}%`;
+  $("workflow-message").textContent = running
+    ? "Matching PDFs, ranking and counting. You can go on screening: your decisions are kept."
+    : run.message;
+  $("workflow-errors").hidden = !run.errors.length;
+  $("workflow-errors").textContent = run.errors.join("\n");
+  $("workflow-command").textContent = run.command;
+  $("workflow-lines").textContent = run.lines.join("\n");
+  $("workflow-lines").scrollTop = $("workflow-lines").scrollHeight;
+}
+
+async function followWorkflow() {
+  clearTimeout(team.workflowTimer);
+  let run;
+  try {
+    run = await api("/api/team/workflow");
+  } catch (error) {
+    showMessage(error.message);
+    return;
+  }
+  if (run.state === "running") team.workflowFollowed = true;
+  if (team.workflowFollowed) renderWorkflow(run);  // a run that ended before this page opened stays out of view
+  if (run.state === "running") {
+    team.workflowTimer = setTimeout(followWorkflow, 1000);
+  } else if (team.workflowFollowed) {
+    team.workflowFollowed = false;
+    toast(run.state === "finished" ? "The review is updated" : "The update stopped: see the error above");
+    setView(team.view);  // read again what the run may have changed: the record, full texts, lists, conflicts
+  }
+}
+
+async function updateReview() {
+  $("update-review").disabled = true;
+  team.workflowFollowed = true;
+  try {
+    renderWorkflow(await api("/api/team/workflow", {}));
+  } catch (error) {
+    toast(error.message);  // 409: a run is going already; follow it
+  }
+  followWorkflow();
+}
+
 function startTeam() {
   for (const tab of document.querySelectorAll(".view-tab")) tab.addEventListener("click", () => setView(tab.dataset.view));
   for (const tab of document.querySelectorAll(".stage-tab")) {
@@ -466,6 +529,9 @@ function startTeam() {
   });
   document.addEventListener("slrflow:decided", refreshConflictCount);  // a decision may make or end a conflict
   document.addEventListener("keydown", teamKey);
+  $("update-review").addEventListener("click", updateReview);
+  $("workflow-hide").addEventListener("click", () => { $("workflow-panel").hidden = true; });
+  followWorkflow();  // a run started before this page opened is followed to its end too
   window.addEventListener("focus", () => { if (state.reviewer && !team.busy && team.view !== "screen") setView(team.view); });
   setView("screen");
 }
