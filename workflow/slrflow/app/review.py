@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -132,10 +133,15 @@ class Review:
             if self._disk_signature() != self._signature:
                 self._reload()
 
-    def _settled(self, stage: str) -> Settlement:
+    def _loaded(self) -> ReviewState:
+        """The settled state, or DecisionLogError saying why the logs could not be read."""
         if self.load_error or self.state is None:
             raise DecisionLogError(self.load_error or "the decision logs have not been read")
-        return self.state.title_abstract if stage == "title_abstract" else self.state.full_text
+        return self.state
+
+    def _settled(self, stage: str) -> Settlement:
+        state = self._loaded()
+        return state.title_abstract if stage == "title_abstract" else state.full_text
 
     def _decided(self, stage: str) -> list[StudyStatus]:
         """The studies someone decided at `stage` (a few, among thousands pending), without scanning them all."""
@@ -194,7 +200,7 @@ class Review:
                 maybe_is_conflict=maybe_is_conflict,
             )
 
-    def _stopping(self, screened: list[int], n_total: int) -> dict[str, Any]:
+    def _stopping(self, screened: Sequence[int], n_total: int) -> dict[str, Any]:
         return build_stopper(self.config).evaluate(screened, n_total).to_dict()
 
     def next_record(self, reviewer: str, stage: str) -> str | None:
@@ -284,8 +290,9 @@ class Review:
         self._decided_ids[stage].add(study)
         if stage == "title_abstract" and (before in TO_FULL_TEXT) != (entry.status in TO_FULL_TEXT):
             # The study joins or leaves full text: settle that stage again from its logs.
-            resettle_full_text(self.config, self.state, screening=self.screening, study_of=self.study_of)
-            self._decided_ids["full_text"] = {s for s, e in self.state.full_text.studies.items() if e.decisions}
+            state = self._loaded()
+            resettle_full_text(self.config, state, screening=self.screening, study_of=self.study_of)
+            self._decided_ids["full_text"] = {s for s, e in state.full_text.studies.items() if e.decisions}
         self._signature = self._disk_signature()
         self._bump()
         return written, held

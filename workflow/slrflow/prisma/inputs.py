@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from slrflow.errors import InputFileError
 from slrflow.tables import read_table
@@ -81,7 +82,7 @@ def read_inputs(
     )
 
 
-def _exists(path: str | Path | None) -> bool:
+def _exists(path: str | Path | None) -> TypeGuard[str | Path]:
     return path is not None and Path(path).is_file()
 
 
@@ -114,7 +115,7 @@ def _pdf_status(folder: str | Path | None) -> dict[str, str]:
 def _stop(path: str | Path | None) -> bool:
     if not _exists(path):
         return False
-    stop = _load_json(Path(path)).get("stop", False)  # type: ignore[arg-type]
+    stop = _load_json(Path(path)).get("stop", False)
     if not isinstance(stop, bool):
         raise InputFileError(f'"stop" must be true or false, not {stop!r}', path=path)
     return stop
