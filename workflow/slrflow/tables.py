@@ -78,7 +78,8 @@ def read_table(path: str | Path, required: Sequence[str] = ()) -> list[dict[str,
     """Read a CSV written by slrflow (or by a person: a UTF-8 BOM is accepted) into a list of dicts.
 
     `required` names columns the header must have; a missing one raises InputFileError naming the file, line 1
-    and the column; a file that is not UTF-8 CSV raises it too. Fields of any size are read.
+    and the column; a file that is absent, unreadable or not UTF-8 CSV raises it too. Fields of any size are
+    read.
     """
     path = Path(path)
     try:
@@ -94,6 +95,10 @@ def read_table(path: str | Path, required: Sequence[str] = ()) -> list[dict[str,
                     line=1,
                 )
             return [dict(row) for row in reader]
+    except FileNotFoundError:
+        raise InputFileError("file not found", path=path) from None
+    except OSError as error:
+        raise InputFileError(f"cannot be read ({error.strerror or error})", path=path) from None
     except UnicodeDecodeError as error:
         raise InputFileError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=path) from None
     except csv.Error as error:

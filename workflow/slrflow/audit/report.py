@@ -29,7 +29,7 @@ from slrflow.tables import atomic_open, read_table, write_table
 
 __all__ = [
     "AGREEMENT_COLUMNS",
-    "CONFLICT_COLUMNS",
+    "AUDIT_CONFLICT_COLUMNS",
     "DISAGREEMENT_COLUMNS",
     "NEW_RECORD_COLUMNS",
     "AuditReport",
@@ -38,7 +38,18 @@ __all__ = [
 ]
 
 AGREEMENT_COLUMNS = ("stage", "reviewer_a", "reviewer_b", "both_decided", "agreed", "agreement", "kappa")
-CONFLICT_COLUMNS = ("stage", "record_id", "title", "decisions", "resolution", "reason", "resolved_by", "resolved_at")
+# results/audit/conflicts.csv: every conflict with its title and resolution, for the supervisor (the workflow's
+# results/screening/conflicts.csv, screening.outputs.CONFLICT_COLUMNS, lists them per reviewer).
+AUDIT_CONFLICT_COLUMNS = (
+    "stage",
+    "record_id",
+    "title",
+    "decisions",
+    "resolution",
+    "reason",
+    "resolved_by",
+    "resolved_at",
+)
 DISAGREEMENT_COLUMNS = ("kind", "record_id", "title", "score", "surprise", "rank", "ranked", "status", "decisions")
 NEW_RECORD_COLUMNS = ("record_id", "study_id", "title", "database", "source_file", "joins", "study_status")
 
@@ -171,7 +182,7 @@ def write_audit_tables(report: AuditReport, outdir: str | Path) -> dict[str, Pat
         (_agreement_row(pair) for pairs in report.agreement.values() for pair in pairs),
         AGREEMENT_COLUMNS,
     )
-    write_table(paths["conflicts"], report.conflicts, CONFLICT_COLUMNS)
+    write_table(paths["conflicts"], report.conflicts, AUDIT_CONFLICT_COLUMNS)
     write_table(paths["model_disagreements"], report.model_disagreements, DISAGREEMENT_COLUMNS)
     write_table(paths["new_records"], report.new_records, NEW_RECORD_COLUMNS)
     with atomic_open(paths["summary"]) as handle:

@@ -42,9 +42,8 @@ def run(args: argparse.Namespace) -> int:
     if args.audit_command == "queues":
         return _queues(args, config)
 
-    from slrflow.audit.page import render_page
+    from slrflow.audit.page import write_page
     from slrflow.audit.report import build_audit, write_audit_tables
-    from slrflow.tables import atomic_open
 
     report = build_audit(
         config,
@@ -53,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
         top=args.top,
     )
     write_audit_tables(report, args.outdir)
-    with atomic_open(args.outdir / "index.html") as handle:
-        handle.write(render_page(report))
+    write_page(report, args.outdir / "index.html")
     summary = report.summary()
     print(
         f"audit: {summary['studies']} studies, conflicts {summary['conflicts']} "
@@ -67,15 +65,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _queues(args: argparse.Namespace, config: dict) -> int:
-    from slrflow.screening.decisions import read_logs
-    from slrflow.screening.queues import write_reviewer_queues
-    from slrflow.tables import read_table
+    from slrflow.screening.queues import write_review_queues
 
-    options = config["screening"]
-    reviewers = options["reviewers"]
-    study_of = {row["record_id"]: row["cluster_id"] for row in read_table(args.clusters)}
-    logs = read_logs(args.screening / "title_abstract", stage="title_abstract", reviewers=reviewers)
-    paths = write_reviewer_queues(args.queue, logs, study_of, reviewers, args.queues_outdir)
+    reviewers = config["screening"]["reviewers"]
+    paths = write_review_queues(args.queue, args.clusters, args.screening, reviewers, args.queues_outdir)
     for reviewer, path in paths.items():
         print(f"audit queues: {reviewer}: {path}", file=sys.stderr)
     return 0

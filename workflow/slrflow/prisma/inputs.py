@@ -87,12 +87,9 @@ def _exists(path: str | Path | None) -> TypeGuard[str | Path]:
 
 
 def _read(path: str | Path) -> Rows:
-    try:
-        return read_table(path)
-    except FileNotFoundError:
-        raise InputFileError("does not exist; run the stage that writes it first", path=path) from None
-    except (UnicodeDecodeError, OSError) as error:
-        raise InputFileError(f"cannot be read ({error})", path=path) from None
+    if not Path(path).exists():
+        raise InputFileError("does not exist; run the stage that writes it first", path=path)
+    return read_table(path)
 
 
 def _load_json(path: Path) -> dict:

@@ -10,22 +10,34 @@ on to full text, so it counts as relevant here) in the order of their first deci
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from slrflow.errors import ModelError
+from slrflow.errors import DecisionLogError, ModelError
 from slrflow.ranking.model import RankingModel, library_versions
 from slrflow.ranking.session import ScreeningSession
 from slrflow.ranking.stopping import BuscarStopper, StoppingState
+from slrflow.screening.state import STUDY_STATUSES
+from slrflow.tables import atomic_open, read_table, write_table
 
-__all__ = ["SCREENING_STATUSES", "RankResult", "decision_order", "rank_review"]
+__all__ = [
+    "QUEUE_FIELDS",
+    "RANKING_FIELDS",
+    "RankResult",
+    "decision_order",
+    "rank_review",
+    "read_title_abstract",
+    "write_rank_outputs",
+]
 
-# The statuses of results/screening/title_abstract.csv (DATAFLOW.md).
-SCREENING_STATUSES: frozenset[str] = frozenset({"include", "exclude", "maybe", "conflict", "pending"})
+RANKING_FIELDS = ("record_id", "score", "rank", "status", "model")
+QUEUE_FIELDS = ("rank", "record_id", "score", "title", "authors", "year", "journal", "doi", "abstract")
 TRAINING_LABEL: dict[str, int] = {"include": 1, "exclude": 0}
 STOPPING_LABEL: dict[str, int] = {"include": 1, "maybe": 1, "exclude": 0}
 
@@ -77,9 +89,9 @@ def rank_review(
 ) -> RankResult:
     """Rank every record, list the pending ones to screen next, and say whether screening may stop."""
     first_decided_at = first_decided_at or {}
-    unknown = sorted({s for s in statuses.values() if s not in SCREENING_STATUSES})
+    unknown = sorted({s for s in statuses.values() if s not in STUDY_STATUSES})
     if unknown:
-        raise ModelError(f"unknown screening status {unknown[0]!r}; known: {', '.join(sorted(SCREENING_STATUSES))}")
+        raise ModelError(f"unknown screening status {unknown[0]!r}; known: {', '.join(sorted(STUDY_STATUSES))}")
     record_ids = [str(r["record_id"]) for r in records]
     status_of = {rid: statuses.get(rid, "pending") for rid in record_ids}
     decisions = [(rid, TRAINING_LABEL[status_of[rid]]) for rid in record_ids if status_of[rid] in TRAINING_LABEL]
@@ -124,7 +136,7 @@ def rank_review(
     }[session.mode]
     card["classifier_model"] = session.model.identity()
     card["library_versions"] = library_versions()
-    card["status_counts"] = {s: sum(1 for v in status_of.values() if v == s) for s in sorted(SCREENING_STATUSES)}
+    card["status_counts"] = {s: sum(1 for v in status_of.values() if v == s) for s in sorted(STUDY_STATUSES)}
     card["decisions_for_unknown_records"] = sorted(set(statuses) - set(record_ids))
     stopping = state.to_dict() | {
         "screened_in_decision_order": len(progress),
@@ -133,3 +145,52 @@ def rank_review(
         "order of their first decision; maybe counts as relevant; conflict and pending count as unscreened",
     }
     return RankResult(ranking, queue, card, stopping, progress, stop_at)
+
+
+def read_title_abstract(path: str | Path | None) -> tuple[dict[str, str], dict[str, str]]:
+    """(status, first_decided_at) per study from results/screening/title_abstract.csv; empty when `path` is None
+    or absent (no decisions yet). A status settle never gives is refused with its line."""
+    statuses: dict[str, str] = {}
+    decided_at: dict[str, str] = {}
+    if path is None or not Path(path).exists():
+        return statuses, decided_at
+    for line, row in enumerate(read_table(path, required=("record_id", "status")), start=2):
+        status = (row.get("status") or "").strip().lower()
+        if status not in STUDY_STATUSES:
+            raise DecisionLogError(
+                f"status {status!r} is none of {', '.join(sorted(STUDY_STATUSES))}", path=path, line=line
+            )
+        statuses[row["record_id"]] = status
+        decided_at[row["record_id"]] = row.get("first_decided_at") or ""
+    return statuses, decided_at
+
+
+def write_rank_outputs(
+    result: RankResult,
+    n_records: int,
+    *,
+    ranking: str | Path,
+    queue: str | Path,
+    model_card: str | Path,
+    stopping: str | Path,
+    plot: str | Path | None = None,
+) -> None:
+    """ranking.csv, queue.csv, model.json and stopping.json; with `plot`, the recall curve as PNG and SVG."""
+    write_table(ranking, result.ranking, RANKING_FIELDS)
+    write_table(queue, result.queue, QUEUE_FIELDS)
+    for path, data in ((model_card, result.model_card), (stopping, result.stopping)):
+        with atomic_open(path) as handle:
+            json.dump(data, handle, indent=2, sort_keys=True, ensure_ascii=False)
+            handle.write("\n")
+    if plot is not None:
+        from slrflow.ranking.plot import plot_recall_progress
+
+        state = result.stopping
+        note = (
+            f"claimable recall {state['claimable_recall']:.2f} at {state['confidence']:.0%} confidence; "
+            f"target {state['recall_target']:.0%} {'met' if state['target_met'] else 'not met'}"
+        )
+        plot = Path(plot)
+        plot_recall_progress(
+            result.progress, n_records, [plot, plot.with_suffix(".svg")], stop_at=result.stop_at, note=note
+        )
