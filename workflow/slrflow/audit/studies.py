@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from slrflow.errors import InputFileError
 from slrflow.tables import read_table
 
 __all__ = ["STUDY_LINK_COLUMNS", "StudyLink", "read_study_links"]
@@ -32,12 +31,7 @@ class StudyLink:
 
 def read_study_links(path: Path, titles: Mapping[str, str]) -> list[StudyLink]:
     """Every report linked into a study, grouped by study (in file order of their first link)."""
-    rows = read_table(path)
-    lacking = [column for column in STUDY_LINK_COLUMNS if rows and column not in rows[0]]
-    if lacking:
-        raise InputFileError(
-            f"lacks the column(s) {', '.join(lacking)}; expected {','.join(STUDY_LINK_COLUMNS)}", path=path
-        )
+    rows = read_table(path, required=STUDY_LINK_COLUMNS)
     links = [
         StudyLink(
             study_id=row["study_id"],

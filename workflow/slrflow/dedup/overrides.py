@@ -63,13 +63,7 @@ def read_overrides(path: str | Path | None) -> list[Override]:
     """Every line of a duplicates.csv in file order; [] if `path` is None or does not exist."""
     if path is None or not Path(path).is_file():
         return []
-    rows = read_table(path)
-    if rows:
-        missing = [name for name in ("record_id_a", "record_id_b", "decision") if name not in rows[0]]
-        if missing:
-            raise DecisionLogError(
-                f"missing column(s) {', '.join(missing)}; expected {','.join(OVERRIDE_FIELDS)}", path=path, line=1
-            )
+    rows = read_table(path, required=("record_id_a", "record_id_b", "decision"), error=DecisionLogError)
     overrides = []
     for line, row in enumerate(rows, start=2):
         a = (row.get("record_id_a") or "").strip()
