@@ -90,9 +90,7 @@ class ListQuery:
 
 def review_state(review: Review) -> ReviewState:
     """Both stages settled from screening/ as it is on disk now."""
-    return settle_review(
-        review.config, clusters=review.directory / "results" / "dedup" / "clusters.csv", screening=review.screening
-    )
+    return settle_review(review.config, clusters=review.results.clusters, screening=review.screening)
 
 
 def visible(review: Review, reviewer: str, study: StudyStatus | None) -> dict[str, Decision]:

@@ -31,6 +31,7 @@ from slrflow.app.reranker import Labels, Reranker, SessionRanker, training_label
 from slrflow.app.views import build_command, decision_view, fulltext_view, record_fields, settings_view, stopping_file
 from slrflow.config import load_config
 from slrflow.errors import DecisionLogError, InputFileError
+from slrflow.layout import ResultsLayout
 from slrflow.screening.decisions import DECISIONS, LOG_COLUMNS, STAGES, Decision, format_line
 from slrflow.screening.model import build_model, build_stopper, query_text
 from slrflow.screening.queues import awaits
@@ -72,8 +73,8 @@ class Review:
         self.blind = self.mode == "blind_dual"
         self.terms = criteria_terms(self.config)
         self.screening = self.directory / "screening"
-        results = self.directory / "results"
-        records_path, clusters_path = results / "dedup" / "records.csv", results / "dedup" / "clusters.csv"
+        self.results = ResultsLayout.of_review(self.directory)
+        records_path, clusters_path = self.results.dedup_records, self.results.clusters
         missing = [p for p in (records_path, clusters_path) if not p.is_file()]
         if missing:
             raise ReviewNotBuiltError(
@@ -92,7 +93,7 @@ class Review:
         self._signature: tuple = ()
         self._undo: dict[tuple[str, str], list[UndoStep]] = defaultdict(list)
         self._rerankers: dict[str, Reranker] = {}
-        self._initial = workflow_ranking(results / "screening" / "ranking.csv", self.position)
+        self._initial = workflow_ranking(self.results.ranking, self.position)
         self._kept: set[str] | None = None  # record ids whose key screening/ keeps
         self.load_error = ""
         self.state: ReviewState | None = None
@@ -222,7 +223,7 @@ class Review:
         return (retrieved or studies or [None])[0]
 
     def _fulltext_path(self, record_id: str) -> Path:
-        return self.directory / "results" / "fulltext" / "records" / f"{record_id}.json"
+        return self.results.fulltext_record(record_id)
 
     # ---------------------------------------------------------------- deciding and undoing
 

@@ -10,7 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from slrflow.layout import RESULTS, ResultsLayout
+
 __all__ = ["add_parser", "run"]
+
+_RESULTS = ResultsLayout()
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -21,17 +25,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", default=Path("config/config.yaml"), type=Path, help="the review's config")
-    parser.add_argument("--results", default=Path("results"), type=Path, help="the results/ folder to read")
+    parser.add_argument("--results", default=RESULTS, type=Path, help="the results/ folder to read")
     parser.add_argument("--screening", default=Path("screening"), type=Path, help="the screening/ folder")
-    parser.add_argument("--outdir", default=Path("results/audit"), type=Path, help="where the report goes")
+    parser.add_argument("--outdir", default=_RESULTS.audit, type=Path, help="where the report goes")
     parser.add_argument("--top", default=10, type=int, help="rows in the list of model disagreements (default 10)")
     commands = parser.add_subparsers(
         dest="audit_command", metavar="{queues}", help="queues: only the per-reviewer queues"
     )
     queues = commands.add_parser("queues", help="write results/screening/queue_<reviewer>.csv for every reviewer")
-    queues.add_argument("--queue", default=Path("results/screening/queue.csv"), type=Path, help="the shared queue")
-    queues.add_argument("--clusters", default=Path("results/dedup/clusters.csv"), type=Path, help="record to study")
-    queues.add_argument("--queues-outdir", default=Path("results/screening"), type=Path, help="where they go")
+    queues.add_argument("--queue", default=_RESULTS.queue, type=Path, help="the shared queue")
+    queues.add_argument("--clusters", default=_RESULTS.clusters, type=Path, help="record to study")
+    queues.add_argument("--queues-outdir", default=_RESULTS.screening, type=Path, help="where they go")
     return parser
 
 

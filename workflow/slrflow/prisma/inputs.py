@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeGuard
 
 from slrflow.errors import InputFileError
+from slrflow.layout import ResultsLayout
 from slrflow.tables import read_table
 
 __all__ = ["PrismaInputs", "read_inputs", "results_paths"]
@@ -36,17 +37,17 @@ class PrismaInputs:
 
 def results_paths(results: str | Path) -> dict[str, Path]:
     """Where each input sits under a results/ folder laid out as in DATAFLOW.md."""
-    results = Path(results)
+    layout = ResultsLayout(Path(results))
     return {
-        "import_records": results / "import" / "records.csv",
-        "clusters": results / "dedup" / "clusters.csv",
-        "dedup_records": results / "dedup" / "records.csv",
-        "study_links": results / "dedup" / "studies.csv",
-        "title_abstract": results / "screening" / "title_abstract.csv",
-        "full_text": results / "screening" / "full_text.csv",
-        "matches": results / "fulltext" / "matches.csv",
-        "pdf_status": results / "fulltext" / "pdf",
-        "stopping": results / "screening" / "stopping.json",
+        "import_records": layout.import_records,
+        "clusters": layout.clusters,
+        "dedup_records": layout.dedup_records,
+        "study_links": layout.studies,
+        "title_abstract": layout.title_abstract,
+        "full_text": layout.full_text,
+        "matches": layout.fulltext_matches,
+        "pdf_status": layout.pdf_records,
+        "stopping": layout.stopping,
     }
 
 
