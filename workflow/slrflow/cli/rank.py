@@ -95,7 +95,8 @@ def _settings(args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from slrflow.ranking.pipeline import rank_review, read_title_abstract, write_rank_outputs
+    from slrflow.ranking.pipeline import rank_review
+    from slrflow.ranking.stage import read_title_abstract, write_rank_outputs
     from slrflow.tables import read_table
 
     records = read_table(args.records, required=("record_id", "title", "abstract"))
