@@ -39,7 +39,6 @@ from slrflow.screening.reattach import KEY_COLUMNS, KEYS_FILE, Matcher, format_k
 from slrflow.screening.state import (
     TO_FULL_TEXT,
     ReviewState,
-    Settlement,
     StudyStatus,
     decisions_needed,
     reasons_by_stage,
@@ -135,22 +134,17 @@ class Review:
                 self._reload()
 
     def _loaded(self) -> ReviewState:
-        """The settled state, or DecisionLogError saying why the logs could not be read."""
         if self.load_error or self.state is None:
             raise DecisionLogError(self.load_error or "the decision logs have not been read")
         return self.state
 
-    def _settled(self, stage: str) -> Settlement:
-        state = self._loaded()
-        return state.title_abstract if stage == "title_abstract" else state.full_text
-
     def _decided(self, stage: str) -> list[StudyStatus]:
         """The studies someone decided at `stage` (a few, among thousands pending), without scanning them all."""
-        studies = self._settled(stage).studies
+        studies = self._loaded().stage(stage).studies
         return [studies[study] for study in sorted(self._decided_ids[stage]) if study in studies]
 
     def _decisions(self, stage: str, study: str) -> dict[str, Decision]:
-        entry = self._settled(stage).studies.get(study)
+        entry = self._loaded().stage(stage).studies.get(study)
         return entry.decisions if entry is not None else {}
 
     def _bump(self) -> None:
@@ -162,10 +156,10 @@ class Review:
 
     def ta_status(self, study: str) -> str:
         """The settled title/abstract status of a study."""
-        return self._settled("title_abstract").studies[study].status
+        return self._loaded().title_abstract.studies[study].status
 
     def _pending_for(self, stage: str, study: str, reviewer: str) -> bool:
-        entry = self._settled(stage).studies.get(study)
+        entry = self._loaded().stage(stage).studies.get(study)
         return entry is not None and awaits(entry, reviewer, needed=self.needed)
 
     def _ranker_key(self, reviewer: str) -> str:
@@ -219,11 +213,8 @@ class Review:
                 return next(pending, None)
             # Full text: the few studies that reached it, those with an extracted PDF first.
             studies = list(pending)
-        retrieved = [study for study in studies if self._fulltext_path(study).is_file()]
+        retrieved = [study for study in studies if self.results.fulltext_record(study).is_file()]
         return (retrieved or studies or [None])[0]
-
-    def _fulltext_path(self, record_id: str) -> Path:
-        return self.results.fulltext_record(record_id)
 
     # ---------------------------------------------------------------- deciding and undoing
 
@@ -280,7 +271,7 @@ class Review:
         except DecisionLogError:
             self._reload()
             raise
-        settlement = self._settled(stage)
+        settlement = self._loaded().stage(stage)
         if study not in settlement.studies or self._others_wrote(written):
             self._reload()
             return written, held
@@ -353,13 +344,13 @@ class Review:
         return view
 
     def fulltext(self, record_id: str) -> dict[str, Any]:
-        return fulltext_view(self._fulltext_path(record_id), self.directory)
+        return fulltext_view(self.results.fulltext_record(record_id), self.directory)
 
     def progress(self, reviewer: str, stage: str) -> dict[str, Any]:
         self._check(reviewer, stage)
         ranking = self.reranker(reviewer).current
         with self._lock:
-            settlement = self._settled(stage)
+            settlement = self._loaded().stage(stage)
             mine = sorted(
                 (s.decisions[reviewer] for s in self._decided(stage) if reviewer in s.decisions),
                 key=lambda d: d.timestamp,

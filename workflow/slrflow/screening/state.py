@@ -85,6 +85,10 @@ class ReviewState:
     mode: str = "single"
     reattached: list[Reattached] = field(default_factory=list)
 
+    def stage(self, stage: str) -> Settlement:
+        """The settlement of `stage` (title_abstract or full_text)."""
+        return self.title_abstract if stage == "title_abstract" else self.full_text
+
 
 def decisions_needed(mode: str) -> int:
     """How many reviewers must decide a study before it is settled: one in single mode, two otherwise."""
