@@ -29,7 +29,8 @@ def test_read_table_names_the_file_and_the_missing_columns_even_without_rows(tmp
 
     path = tmp_path / "duplicates.csv"
     path.write_text("record_id_a,note\n", encoding="utf-8")
-    with pytest.raises(DecisionLogError, match=r"duplicates\.csv: lacks the column\(s\) record_id_b, decision"):
+    missing = r"duplicates\.csv, line 1: missing columns record_id_b, decision in the header"
+    with pytest.raises(DecisionLogError, match=missing):
         read_table(path, required=("record_id_a", "record_id_b", "decision"), error=DecisionLogError)
     assert read_table(path, required=("record_id_a",)) == []
     with pytest.raises(InputFileError, match=r"absent\.csv: file not found"):

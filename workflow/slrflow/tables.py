@@ -91,9 +91,10 @@ def read_table(
             missing = [name for name in required if name not in header]
             if missing:
                 raise error(
-                    f"lacks the column(s) {', '.join(missing)} (missing columns: the header has "
-                    f"{', '.join(header) or 'no columns'}; needs {', '.join(required)})",
+                    f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} in the header"
+                    f" (has: {', '.join(header) or 'no header'}); needs {', '.join(required)}",
                     path=path,
+                    line=1,
                 )
             return [dict(row) for row in reader]
     except FileNotFoundError:
