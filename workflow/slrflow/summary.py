@@ -12,8 +12,6 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from slrflow.layout import RESULTS, ResultsLayout
-
 __all__ = ["failure_report", "run_summary", "shown_path", "tool_command"]
 
 # What a reviewer looks at after a run, relative to the review directory.
@@ -26,12 +24,12 @@ WHERE_TO_LOOK: tuple[tuple[str, str], ...] = (
 _ERROR_TAIL = 12
 
 
-def run_summary(results: str | Path = RESULTS) -> str:
+def run_summary(results: str | Path = "results") -> str:
     """The PRISMA counts in words, the files to open and the command that starts the screening app."""
     results = Path(results)
     review = shown_path(results.resolve().parent)
     lines = ["", "slrflow: the review is up to date."]
-    counts_path = ResultsLayout(results).prisma_counts
+    counts_path = results / "prisma" / "counts.json"
     if counts_path.is_file():
         lines += ["", "PRISMA 2020:", *(f"  {line}" for line in _prisma_lines(json.loads(counts_path.read_text())))]
     lines += ["", "Where to look:"]

@@ -72,8 +72,8 @@ class Review:
         self.blind = self.mode == "blind_dual"
         self.terms = criteria_terms(self.config)
         self.screening = self.directory / "screening"
-        self.results = ResultsLayout.of_review(self.directory)
-        records_path, clusters_path = self.results.dedup_records, self.results.clusters
+        results = self.directory / "results"
+        records_path, clusters_path = results / "dedup" / "records.csv", results / "dedup" / "clusters.csv"
         missing = [p for p in (records_path, clusters_path) if not p.is_file()]
         if missing:
             raise ReviewNotBuiltError(
@@ -92,7 +92,7 @@ class Review:
         self._signature: tuple = ()
         self._undo: dict[tuple[str, str], list[UndoStep]] = defaultdict(list)
         self._rerankers: dict[str, Reranker] = {}
-        self._initial = workflow_ranking(self.results.ranking, self.position)
+        self._initial = workflow_ranking(results / "screening" / "ranking.csv", self.position)
         self._kept: set[str] | None = None  # record ids whose key screening/ keeps
         self.load_error = ""
         self.state: ReviewState | None = None
@@ -132,6 +132,10 @@ class Review:
         with self._lock:
             if self._disk_signature() != self._signature:
                 self._reload()
+
+    @property
+    def results(self) -> ResultsLayout:
+        return ResultsLayout.of_review(self.directory)
 
     def _loaded(self) -> ReviewState:
         if self.load_error or self.state is None:

@@ -21,8 +21,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from slrflow.layout import ResultsLayout
     from slrflow.summary import run_summary
 
-    print(run_summary(ResultsLayout.of_review(os.path.relpath(args.directory)).root))
+    print(run_summary(Path(os.path.relpath(args.directory)) / "results"))
     return 0
