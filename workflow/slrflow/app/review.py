@@ -71,6 +71,7 @@ class Review:
         self.needed = decisions_needed(self.mode)
         self.blind = self.mode == "blind_dual"
         self.terms = criteria_terms(self.config)
+        self.results = ResultsLayout.of_review(self.directory)
         self.screening = self.directory / "screening"
         results = self.directory / "results"
         records_path, clusters_path = results / "dedup" / "records.csv", results / "dedup" / "clusters.csv"
@@ -132,10 +133,6 @@ class Review:
         with self._lock:
             if self._disk_signature() != self._signature:
                 self._reload()
-
-    @property
-    def results(self) -> ResultsLayout:
-        return ResultsLayout.of_review(self.directory)
 
     def _loaded(self) -> ReviewState:
         if self.load_error or self.state is None:
