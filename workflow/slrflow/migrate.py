@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from slrflow.errors import InputFileError
+from slrflow.layout import ResultsLayout
 from slrflow.tables import read_table, split_list
 
 __all__ = ["Migration", "migrate", "planned_decisions"]
@@ -162,5 +163,5 @@ def migrate(
 
 
 def _review_record_ids(root: Path) -> set[str] | None:
-    path = root / "results/import/records.csv"
+    path = ResultsLayout.of_review(root).import_records
     return {row["record_id"] for row in read_table(path, required=("record_id",))} if path.is_file() else None

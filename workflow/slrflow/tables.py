@@ -74,11 +74,14 @@ def write_table(path: str | Path, rows: Iterable[Mapping[str, object]], fieldnam
             writer.writerow({key: _cell(row.get(key)) for key in fieldnames})
 
 
-def read_table(path: str | Path, required: Sequence[str] = ()) -> list[dict[str, str]]:
+def read_table(
+    path: str | Path, required: Sequence[str] = (), *, error: type[InputFileError] = InputFileError
+) -> list[dict[str, str]]:
     """Read a CSV written by slrflow (or by a person: a UTF-8 BOM is accepted) into a list of dicts.
 
-    `required` names columns the header must have; a missing one raises InputFileError naming the file, line 1
-    and the column; a file that is not UTF-8 CSV raises it too. Fields of any size are read.
+    `required` names columns the header must have, even when no row follows it; a missing one raises `error`
+    (InputFileError, or a subclass such as DecisionLogError for the logs in screening/) naming the file and the
+    columns; a file that is absent, unreadable or not UTF-8 CSV raises it too. Fields of any size are read.
     """
     path = Path(path)
     try:
@@ -87,17 +90,21 @@ def read_table(path: str | Path, required: Sequence[str] = ()) -> list[dict[str,
             header = reader.fieldnames or []
             missing = [name for name in required if name not in header]
             if missing:
-                raise InputFileError(
+                raise error(
                     f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} in the header"
                     f" (has: {', '.join(header) or 'no header'}); needs {', '.join(required)}",
                     path=path,
                     line=1,
                 )
             return [dict(row) for row in reader]
-    except UnicodeDecodeError as error:
-        raise InputFileError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=path) from None
-    except csv.Error as error:
-        raise InputFileError(f"not a readable CSV table: {error}", path=path, line=reader.line_num) from None
+    except FileNotFoundError:
+        raise error("file not found", path=path) from None
+    except OSError as exc:
+        raise error(f"cannot be read ({exc.strerror or exc})", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path) from None
+    except csv.Error as exc:
+        raise error(f"not a readable CSV table: {exc}", path=path, line=reader.line_num) from None
 
 
 def join_list(values: Iterable[str] | str | None) -> str:

@@ -30,7 +30,7 @@ def conflict_list(review: Review, stage: str) -> dict[str, Any]:
         raise ValueError(f"stage {stage!r} is not one of {', '.join(review.reasons)}")
     review.refresh()
     state = review_state(review)
-    settlement = state.title_abstract if stage == "title_abstract" else state.full_text
+    settlement = state.stage(stage)
     entries = [_entry(review, study) for study in settlement.conflicts]
     entries.sort(key=lambda entry: (entry["resolution"] is not None, review.position.get(entry["record_id"], 0)))
     return {
@@ -61,7 +61,7 @@ def resolve(
         raise ValueError(f"reason {reason!r} is not in the configured list: {'; '.join(allowed)}")
     review.refresh()
     state = review_state(review)
-    settlement = state.title_abstract if stage == "title_abstract" else state.full_text
+    settlement = state.stage(stage)
     if record_id not in {entry.record_id for entry in settlement.conflicts}:
         raise ValueError(f"record {record_id!r} has no conflict at {stage.replace('_', '/')} to settle")
     timestamp = datetime.now().astimezone().replace(microsecond=0)

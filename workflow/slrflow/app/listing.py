@@ -90,9 +90,7 @@ class ListQuery:
 
 def review_state(review: Review) -> ReviewState:
     """Both stages settled from screening/ as it is on disk now."""
-    return settle_review(
-        review.config, clusters=review.directory / "results" / "dedup" / "clusters.csv", screening=review.screening
-    )
+    return settle_review(review.config, clusters=review.results.clusters, screening=review.screening)
 
 
 def visible(review: Review, reviewer: str, study: StudyStatus | None) -> dict[str, Decision]:
@@ -110,7 +108,7 @@ def list_records(review: Review, reviewer: str, stage: str, query: ListQuery) ->
     _check(review, reviewer, stage)
     review.refresh()
     state = review_state(review)
-    settlement = state.title_abstract if stage == "title_abstract" else state.full_text
+    settlement = state.stage(stage)
     conflicts = {entry.record_id for entry in settlement.conflicts}
     rank = _ranks(review, reviewer)
     words = _fold(query.text).split()
@@ -170,7 +168,7 @@ def record_detail(review: Review, reviewer: str, stage: str, record_id: str) -> 
     review.refresh()
     view = review.record_view(record_id, reviewer, stage)
     state = review_state(review)
-    settlement = state.title_abstract if stage == "title_abstract" else state.full_text
+    settlement = state.stage(stage)
     study = settlement.studies.get(record_id)
     shown = visible(review, reviewer, study)
     view["others"] = {name: decision_view(d) for name, d in sorted(shown.items()) if name != reviewer}

@@ -30,7 +30,7 @@ class PdfNotFoundError(LookupError):
 def _match(review: Review, record_id: str) -> dict[str, str] | None:
     if not _RECORD_ID.match(record_id):
         raise PdfNotFoundError(f"{record_id!r} is not an slrflow record id")
-    path = review.directory / "results" / "fulltext" / "matches.csv"
+    path = review.results.fulltext_matches
     if not path.is_file():
         return None
     return next((row for row in read_table(path) if row.get("record_id") == record_id and row.get("pdf")), None)
@@ -98,7 +98,7 @@ def fulltext_status(review: Review, record_id: str) -> dict[str, Any]:
 def _pdf_record(review: Review, name: str) -> dict[str, Any] | None:
     if not _PLAIN_NAME.match(name):
         return None
-    path = review.directory / "results" / "fulltext" / "pdf" / f"{name}.json"
+    path = review.results.pdf_record(name)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from slrflow.app.reranker import Labels, Reranker, SessionRanker, training_label
 from slrflow.app.views import build_command, decision_view, fulltext_view, record_fields, settings_view, stopping_file
 from slrflow.config import load_config
 from slrflow.errors import DecisionLogError, InputFileError
+from slrflow.layout import ResultsLayout
 from slrflow.screening.decisions import DECISIONS, LOG_COLUMNS, STAGES, Decision, format_line
 from slrflow.screening.model import build_model, build_stopper, query_text
 from slrflow.screening.queues import awaits
@@ -37,7 +39,6 @@ from slrflow.screening.reattach import KEY_COLUMNS, KEYS_FILE, Matcher, format_k
 from slrflow.screening.state import (
     TO_FULL_TEXT,
     ReviewState,
-    Settlement,
     StudyStatus,
     decisions_needed,
     reasons_by_stage,
@@ -70,6 +71,7 @@ class Review:
         self.needed = decisions_needed(self.mode)
         self.blind = self.mode == "blind_dual"
         self.terms = criteria_terms(self.config)
+        self.results = ResultsLayout.of_review(self.directory)
         self.screening = self.directory / "screening"
         self._read_results()
         self._lock = threading.RLock()
@@ -165,18 +167,18 @@ class Review:
             if self._disk_signature() != self._signature:
                 self._reload()
 
-    def _settled(self, stage: str) -> Settlement:
+    def _loaded(self) -> ReviewState:
         if self.load_error or self.state is None:
             raise DecisionLogError(self.load_error or "the decision logs have not been read")
-        return self.state.title_abstract if stage == "title_abstract" else self.state.full_text
+        return self.state
 
     def _decided(self, stage: str) -> list[StudyStatus]:
         """The studies someone decided at `stage` (a few, among thousands pending), without scanning them all."""
-        studies = self._settled(stage).studies
+        studies = self._loaded().stage(stage).studies
         return [studies[study] for study in sorted(self._decided_ids[stage]) if study in studies]
 
     def _decisions(self, stage: str, study: str) -> dict[str, Decision]:
-        entry = self._settled(stage).studies.get(study)
+        entry = self._loaded().stage(stage).studies.get(study)
         return entry.decisions if entry is not None else {}
 
     def _bump(self) -> None:
@@ -188,10 +190,10 @@ class Review:
 
     def ta_status(self, study: str) -> str:
         """The settled title/abstract status of a study."""
-        return self._settled("title_abstract").studies[study].status
+        return self._loaded().title_abstract.studies[study].status
 
     def _pending_for(self, stage: str, study: str, reviewer: str) -> bool:
-        entry = self._settled(stage).studies.get(study)
+        entry = self._loaded().stage(stage).studies.get(study)
         return entry is not None and awaits(entry, reviewer, needed=self.needed)
 
     def _ranker_key(self, reviewer: str) -> str:
@@ -227,7 +229,7 @@ class Review:
                 maybe_is_conflict=maybe_is_conflict,
             )
 
-    def _stopping(self, screened: list[int], n_total: int) -> dict[str, Any]:
+    def _stopping(self, screened: Sequence[int], n_total: int) -> dict[str, Any]:
         return build_stopper(self.config).evaluate(screened, n_total).to_dict()
 
     def next_record(self, reviewer: str, stage: str) -> str | None:
@@ -245,11 +247,8 @@ class Review:
                 return next(pending, None)
             # Full text: the few studies that reached it, those with an extracted PDF first.
             studies = list(pending)
-        retrieved = [study for study in studies if self._fulltext_path(study).is_file()]
+        retrieved = [study for study in studies if self.results.fulltext_record(study).is_file()]
         return (retrieved or studies or [None])[0]
-
-    def _fulltext_path(self, record_id: str) -> Path:
-        return self.directory / "results" / "fulltext" / "records" / f"{record_id}.json"
 
     # ---------------------------------------------------------------- deciding and undoing
 
@@ -306,7 +305,7 @@ class Review:
         except DecisionLogError:
             self._reload()
             raise
-        settlement = self._settled(stage)
+        settlement = self._loaded().stage(stage)
         if study not in settlement.studies or self._others_wrote(written):
             self._reload()
             return written, held
@@ -317,8 +316,9 @@ class Review:
         self._decided_ids[stage].add(study)
         if stage == "title_abstract" and (before in TO_FULL_TEXT) != (entry.status in TO_FULL_TEXT):
             # The study joins or leaves full text: settle that stage again from its logs.
-            resettle_full_text(self.config, self.state, screening=self.screening, study_of=self.study_of)
-            self._decided_ids["full_text"] = {s for s, e in self.state.full_text.studies.items() if e.decisions}
+            state = self._loaded()
+            resettle_full_text(self.config, state, screening=self.screening, study_of=self.study_of)
+            self._decided_ids["full_text"] = {s for s, e in state.full_text.studies.items() if e.decisions}
         self._signature = self._disk_signature()
         self._bump()
         return written, held
@@ -378,13 +378,13 @@ class Review:
         return view
 
     def fulltext(self, record_id: str) -> dict[str, Any]:
-        return fulltext_view(self._fulltext_path(record_id), self.directory)
+        return fulltext_view(self.results.fulltext_record(record_id), self.directory)
 
     def progress(self, reviewer: str, stage: str) -> dict[str, Any]:
         self._check(reviewer, stage)
         ranking = self.reranker(reviewer).current
         with self._lock:
-            settlement = self._settled(stage)
+            settlement = self._loaded().stage(stage)
             mine = sorted(
                 (s.decisions[reviewer] for s in self._decided(stage) if reviewer in s.decisions),
                 key=lambda d: d.timestamp,

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from slrflow.layout import ResultsLayout
 from slrflow.screening.decisions import Decision
 from slrflow.tables import split_list
 
@@ -130,7 +131,7 @@ def settings_view(
 def stopping_file(directory: Path) -> dict[str, Any] | None:
     """The workflow's stopping rule state (results/screening/stopping.json), shown until the app's model trains."""
     try:
-        return json.loads((directory / "results" / "screening" / "stopping.json").read_text(encoding="utf-8"))
+        return json.loads(ResultsLayout.of_review(directory).stopping.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 

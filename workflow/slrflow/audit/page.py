@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -16,8 +17,9 @@ from slrflow.audit.charts import COLOURS, decision_bars, timeline
 from slrflow.audit.prisma_boxes import BOXES, box_label, identified, prisma_rows
 from slrflow.audit.report import AuditReport
 from slrflow.screening.decisions import DECISIONS
+from slrflow.tables import atomic_open
 
-__all__ = ["render_page"]
+__all__ = ["render_page", "write_page"]
 
 STAGE_NAMES = {"title_abstract": "Title/abstract", "full_text": "Full text"}
 BOX_ROWS = 500  # rows shown per PRISMA box; the full lists are in records_by_box.csv
@@ -25,6 +27,12 @@ BOX_ROWS = 500  # rows shown per PRISMA box; the full lists are in records_by_bo
 
 def render_page(report: AuditReport) -> str:
     return _environment().get_template("page.html").render(_context(report))
+
+
+def write_page(report: AuditReport, path: str | Path) -> None:
+    """The page as `path` (results/audit/index.html), replaced only when complete."""
+    with atomic_open(path) as handle:
+        handle.write(render_page(report))
 
 
 @cache

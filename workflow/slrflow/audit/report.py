@@ -22,6 +22,7 @@ from slrflow.audit.history import RoundComparison, compare_rounds
 from slrflow.audit.stopping import StoppingSummary, summarise_stopping
 from slrflow.audit.studies import StudyLink, read_study_links
 from slrflow.errors import InputFileError
+from slrflow.layout import ResultsLayout
 from slrflow.screening.decisions import STAGES, Change, Decision, read_logs
 from slrflow.screening.reattach import Matcher
 from slrflow.screening.state import ReviewState, settle_review
@@ -29,7 +30,7 @@ from slrflow.tables import atomic_open, read_table, write_table
 
 __all__ = [
     "AGREEMENT_COLUMNS",
-    "CONFLICT_COLUMNS",
+    "AUDIT_CONFLICT_COLUMNS",
     "DISAGREEMENT_COLUMNS",
     "NEW_RECORD_COLUMNS",
     "AuditReport",
@@ -38,7 +39,18 @@ __all__ = [
 ]
 
 AGREEMENT_COLUMNS = ("stage", "reviewer_a", "reviewer_b", "both_decided", "agreed", "agreement", "kappa")
-CONFLICT_COLUMNS = ("stage", "record_id", "title", "decisions", "resolution", "reason", "resolved_by", "resolved_at")
+# results/audit/conflicts.csv: every conflict with its title and resolution, for the supervisor (the workflow's
+# results/screening/conflicts.csv, screening.outputs.CONFLICT_COLUMNS, lists them per reviewer).
+AUDIT_CONFLICT_COLUMNS = (
+    "stage",
+    "record_id",
+    "title",
+    "decisions",
+    "resolution",
+    "reason",
+    "resolved_by",
+    "resolved_at",
+)
 DISAGREEMENT_COLUMNS = ("kind", "record_id", "title", "score", "surprise", "rank", "ranked", "status", "decisions")
 NEW_RECORD_COLUMNS = ("record_id", "study_id", "title", "database", "source_file", "joins", "study_status")
 
@@ -100,8 +112,8 @@ def build_audit(
     top: int = 20,
 ) -> AuditReport:
     """Collect the audit of a review."""
-    results, screening = Path(results), Path(screening)
-    clusters_path = results / "dedup" / "clusters.csv"
+    layout, screening = ResultsLayout(Path(results)), Path(screening)
+    clusters_path = layout.clusters
     if not clusters_path.exists():
         raise InputFileError(
             "not found; run deduplication first (the audit needs to know the studies)", path=clusters_path
@@ -109,18 +121,18 @@ def build_audit(
     clusters = read_table(clusters_path)
     study_of = {row["record_id"]: row["cluster_id"] for row in clusters}
     missing: list[str] = []
-    records_path = results / "dedup" / "records.csv"
+    records_path = layout.dedup_records
     matcher = Matcher(read_table(records_path), study_of) if records_path.exists() else None
     state = settle_review(config, study_of=study_of, screening=screening, matcher=matcher)
     options = config["screening"]
     reviewers = list(options["reviewers"])
     logs = {stage: read_logs(screening / stage, stage=stage, reviewers=reviewers, reasons=None) for stage in STAGES}
-    titles = _titles(results, missing)
+    titles = _titles(layout, missing)
     record_rows = {row["record_id"]: row for row in clusters}
     settlements = {"title_abstract": state.title_abstract, "full_text": state.full_text}
 
-    stopping = _json(results / "screening" / "stopping.json", missing)
-    studies_path = results / "dedup" / "studies.csv"
+    stopping = _json(layout.stopping, missing)
+    studies_path = layout.studies
     decided = {decision.record_id for stage_logs in logs.values() for decision in stage_logs}
     comparison = compare_rounds(config, clusters, study_of, decided=decided)
 
@@ -139,13 +151,13 @@ def build_audit(
         },
         agreement={stage: pairwise_agreement(settlement) for stage, settlement in settlements.items()},
         conflicts=_conflicts(state, titles),
-        model_disagreements=_model_disagreements(results, state, titles, top, missing),
+        model_disagreements=_model_disagreements(layout, state, titles, top, missing),
         stopping=stopping,
         stopping_summary=summarise_stopping(stopping, state.title_abstract),
         changes=state.changes,
         orphans=state.title_abstract.orphans + state.full_text.orphans,
-        prisma_counts=_json(results / "prisma" / "counts.json", missing),
-        prisma_boxes=_prisma_boxes(results, titles, missing),
+        prisma_counts=_json(layout.prisma_counts, missing),
+        prisma_boxes=_prisma_boxes(layout, titles, missing),
         comparison=comparison,
         new_records=_new_records(comparison, record_rows, study_of, state, titles),
         titles=titles,
@@ -171,7 +183,7 @@ def write_audit_tables(report: AuditReport, outdir: str | Path) -> dict[str, Pat
         (_agreement_row(pair) for pairs in report.agreement.values() for pair in pairs),
         AGREEMENT_COLUMNS,
     )
-    write_table(paths["conflicts"], report.conflicts, CONFLICT_COLUMNS)
+    write_table(paths["conflicts"], report.conflicts, AUDIT_CONFLICT_COLUMNS)
     write_table(paths["model_disagreements"], report.model_disagreements, DISAGREEMENT_COLUMNS)
     write_table(paths["new_records"], report.new_records, NEW_RECORD_COLUMNS)
     with atomic_open(paths["summary"]) as handle:
@@ -196,10 +208,10 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _titles(results: Path, missing: list[str]) -> dict[str, str]:
+def _titles(layout: ResultsLayout, missing: list[str]) -> dict[str, str]:
     """Titles by record_id: every imported record's, then each study's merged title over its id."""
     titles: dict[str, str] = {}
-    for path in (results / "import" / "records.csv", results / "dedup" / "records.csv"):
+    for path in (layout.import_records, layout.dedup_records):
         if path.exists():
             titles.update({row["record_id"]: row.get("title", "") for row in read_table(path)})
         else:
@@ -243,10 +255,10 @@ def _conflicts(state: ReviewState, titles: Mapping[str, str]) -> list[dict[str, 
 
 
 def _model_disagreements(
-    results: Path, state: ReviewState, titles: Mapping[str, str], top: int, missing: list[str]
+    layout: ResultsLayout, state: ReviewState, titles: Mapping[str, str], top: int, missing: list[str]
 ) -> list[dict[str, object]]:
     """Settled exclusions the model ranks in its top tier and inclusions in its bottom tier (see disagreements)."""
-    path = results / "screening" / "ranking.csv"
+    path = layout.ranking
     if not path.exists():
         missing.append(str(path))
         return []
@@ -278,8 +290,8 @@ def _model_disagreements(
     ]
 
 
-def _prisma_boxes(results: Path, titles: Mapping[str, str], missing: list[str]) -> list[dict[str, str]] | None:
-    path = results / "prisma" / "records_by_box.csv"
+def _prisma_boxes(layout: ResultsLayout, titles: Mapping[str, str], missing: list[str]) -> list[dict[str, str]] | None:
+    path = layout.records_by_box
     if not path.exists():
         missing.append(str(path))
         return None

@@ -10,7 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from slrflow.layout import RESULTS, ResultsLayout
+
 __all__ = ["add_parser", "run"]
+
+_RESULTS = ResultsLayout()
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -21,17 +25,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", default=Path("config/config.yaml"), type=Path, help="the review's config")
-    parser.add_argument("--results", default=Path("results"), type=Path, help="the results/ folder to read")
+    parser.add_argument("--results", default=RESULTS, type=Path, help="the results/ folder to read")
     parser.add_argument("--screening", default=Path("screening"), type=Path, help="the screening/ folder")
-    parser.add_argument("--outdir", default=Path("results/audit"), type=Path, help="where the report goes")
+    parser.add_argument("--outdir", default=_RESULTS.audit, type=Path, help="where the report goes")
     parser.add_argument("--top", default=10, type=int, help="rows in the list of model disagreements (default 10)")
     commands = parser.add_subparsers(
         dest="audit_command", metavar="{queues}", help="queues: only the per-reviewer queues"
     )
     queues = commands.add_parser("queues", help="write results/screening/queue_<reviewer>.csv for every reviewer")
-    queues.add_argument("--queue", default=Path("results/screening/queue.csv"), type=Path, help="the shared queue")
-    queues.add_argument("--clusters", default=Path("results/dedup/clusters.csv"), type=Path, help="record to study")
-    queues.add_argument("--queues-outdir", default=Path("results/screening"), type=Path, help="where they go")
+    queues.add_argument("--queue", default=_RESULTS.queue, type=Path, help="the shared queue")
+    queues.add_argument("--clusters", default=_RESULTS.clusters, type=Path, help="record to study")
+    queues.add_argument("--queues-outdir", default=_RESULTS.screening, type=Path, help="where they go")
     return parser
 
 
@@ -42,9 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if args.audit_command == "queues":
         return _queues(args, config)
 
-    from slrflow.audit.page import render_page
+    from slrflow.audit.page import write_page
     from slrflow.audit.report import build_audit, write_audit_tables
-    from slrflow.tables import atomic_open
 
     report = build_audit(
         config,
@@ -53,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
         top=args.top,
     )
     write_audit_tables(report, args.outdir)
-    with atomic_open(args.outdir / "index.html") as handle:
-        handle.write(render_page(report))
+    write_page(report, args.outdir / "index.html")
     summary = report.summary()
     print(
         f"audit: {summary['studies']} studies, conflicts {summary['conflicts']} "
@@ -67,15 +69,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _queues(args: argparse.Namespace, config: dict) -> int:
-    from slrflow.screening.decisions import read_logs
-    from slrflow.screening.queues import write_reviewer_queues
-    from slrflow.tables import read_table
+    from slrflow.screening.queues import write_review_queues
 
-    options = config["screening"]
-    reviewers = options["reviewers"]
-    study_of = {row["record_id"]: row["cluster_id"] for row in read_table(args.clusters)}
-    logs = read_logs(args.screening / "title_abstract", stage="title_abstract", reviewers=reviewers)
-    paths = write_reviewer_queues(args.queue, logs, study_of, reviewers, args.queues_outdir)
+    reviewers = config["screening"]["reviewers"]
+    paths = write_review_queues(args.queue, args.clusters, args.screening, reviewers, args.queues_outdir)
     for reviewer, path in paths.items():
         print(f"audit queues: {reviewer}: {path}", file=sys.stderr)
     return 0

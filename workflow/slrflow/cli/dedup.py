@@ -7,19 +7,8 @@ import argparse
 import sys
 import time
 
-__all__ = ["CLUSTER_FIELDS", "MATCH_FIELDS", "REFUSED_FIELDS", "add_parser", "run"]
+__all__ = ["add_parser", "run"]
 
-CLUSTER_FIELDS: tuple[str, ...] = (
-    "record_id",
-    "cluster_id",
-    "database",
-    "source_file",
-    "source_position",
-    "is_representative",
-    "match_reason",
-)
-MATCH_FIELDS: tuple[str, ...] = ("record_id_a", "record_id_b", "reason", "score", "status")
-REFUSED_FIELDS: tuple[str, ...] = ("record_id_a", "record_id_b", "level", "match", "refused_because")
 # Inputs at least this large report their progress on stderr without being asked.
 PROGRESS_FROM = 5000
 
@@ -54,57 +43,28 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     from slrflow.dedup import deduplicate, read_overrides, read_study_links
-    from slrflow.dedup.studies import STUDY_FIELDS
-    from slrflow.errors import InputFileError
-    from slrflow.records import RECORD_FIELDS
-    from slrflow.tables import read_table, write_table
+    from slrflow.dedup.outputs import write_dedup_tables
+    from slrflow.tables import read_table
 
     start = time.perf_counter()
 
     def say(message: str) -> None:
         print(f"slrflow dedup: {message} ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
 
-    try:
-        rows = read_table(args.input)
-    except FileNotFoundError as error:
-        raise InputFileError("file not found", path=args.input) from error
-    except (UnicodeDecodeError, ValueError) as error:
-        raise InputFileError(f"not a UTF-8 CSV table ({error})", path=args.input) from error
-    if rows and "record_id" not in rows[0]:
-        raise InputFileError("no record_id column; expected record_id,title,abstract,authors,...", path=args.input)
+    rows = read_table(args.input, required=("record_id",))
     overrides = read_overrides(args.overrides)
     study_links = read_study_links(args.study_links)
     show = args.verbose or (len(rows) >= PROGRESS_FROM and not args.quiet)
     result = deduplicate(rows, overrides=overrides, study_links=study_links, progress=say if show else None)
-
-    write_table(
-        args.output,
-        (
-            {
-                "record_id": rid,
-                "cluster_id": cid,
-                "database": row.get("database", ""),
-                "source_file": row.get("source_file", ""),
-                "source_position": row.get("source_position", ""),
-                "is_representative": "true" if rid == cid else "false",
-                "match_reason": reason,
-            }
-            for row, rid, cid, reason in zip(
-                rows, result.record_ids, result.cluster_ids, result.match_reasons, strict=True
-            )
-        ),
-        CLUSTER_FIELDS,
+    write_dedup_tables(
+        rows,
+        result,
+        clusters=args.output,
+        records=args.records,
+        matches=args.matches,
+        studies=args.studies,
+        refused=args.refused,
     )
-    if args.records:
-        extra = [name for name in (rows[0] if rows else {}) if name not in RECORD_FIELDS]
-        fields = [*RECORD_FIELDS, *extra, "member_ids", "databases", "n_members"]
-        write_table(args.records, result.records, fields)
-    if args.matches:
-        write_table(args.matches, result.matches, MATCH_FIELDS)
-    if args.studies:
-        write_table(args.studies, result.studies, STUDY_FIELDS)
-    if args.refused:
-        write_table(args.refused, result.refused, REFUSED_FIELDS)
     if not args.quiet:
         for override, why in result.ignored_overrides:
             print(

@@ -13,18 +13,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from slrflow.layout import RESULTS, ResultsLayout
+
 __all__ = ["add_parser", "run"]
 
+_RESULTS = ResultsLayout()
 _INPUTS = {
-    "import_records": "results/import/records.csv",
-    "clusters": "results/dedup/clusters.csv",
-    "dedup_records": "results/dedup/records.csv",
-    "study_links": "results/dedup/studies.csv, reports linked into studies (optional)",
-    "title_abstract": "results/screening/title_abstract.csv",
-    "full_text": "results/screening/full_text.csv (optional)",
-    "matches": "results/fulltext/matches.csv (optional)",
-    "pdf_status": "folder of per-PDF status JSON, results/fulltext/pdf (optional)",
-    "stopping": "results/screening/stopping.json (optional)",
+    "import_records": _RESULTS.import_records.as_posix(),
+    "clusters": _RESULTS.clusters.as_posix(),
+    "dedup_records": _RESULTS.dedup_records.as_posix(),
+    "study_links": f"{_RESULTS.studies.as_posix()}, reports linked into studies (optional)",
+    "title_abstract": _RESULTS.title_abstract.as_posix(),
+    "full_text": f"{_RESULTS.full_text.as_posix()} (optional)",
+    "matches": f"{_RESULTS.fulltext_matches.as_posix()} (optional)",
+    "pdf_status": f"folder of per-PDF status JSON, {_RESULTS.pdf_records.as_posix()} (optional)",
+    "stopping": f"{_RESULTS.stopping.as_posix()} (optional)",
 }
 
 
@@ -36,7 +39,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", required=True, type=Path, help="the review's config.yaml")
-    parser.add_argument("--results", type=Path, default=Path("results"), help="results folder (default: results)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help=f"results folder (default: {RESULTS})")
     parser.add_argument(
         "--outdir",
         type=Path,

@@ -16,15 +16,9 @@ the PNG.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from slrflow.errors import DecisionLogError, InputFileError
-
 __all__ = ["add_parser", "run"]
-
-RANKING_FIELDS = ("record_id", "score", "rank", "status", "model")
-QUEUE_FIELDS = ("rank", "record_id", "score", "title", "authors", "year", "journal", "doi", "abstract")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -78,20 +72,6 @@ class ModelNamesHelp(argparse._HelpAction):
         super().__call__(parser, namespace, values, option_string)
 
 
-def _read(path: Path, required: tuple[str, ...], error: type[InputFileError]) -> list[dict[str, str]]:
-    from slrflow.tables import read_table
-
-    try:
-        rows = read_table(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read: {exc}", path=path) from None
-    if rows:
-        missing = [c for c in required if c not in rows[0]]
-        if missing:
-            raise error(f"missing column(s) {', '.join(missing)}", path=path)
-    return rows
-
-
 def _settings(args: argparse.Namespace) -> dict:
     """Query, model, seed and stopping rule: from the config when given, then the options that override them."""
     from slrflow.ranking.model import RankingModel
@@ -115,42 +95,20 @@ def _settings(args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from slrflow.ranking.pipeline import SCREENING_STATUSES, rank_review
-    from slrflow.ranking.plot import plot_recall_progress
-    from slrflow.tables import atomic_open, write_table
+    from slrflow.ranking.pipeline import rank_review
+    from slrflow.ranking.stage import read_title_abstract, write_rank_outputs
+    from slrflow.tables import read_table
 
-    records = _read(args.records, ("record_id", "title", "abstract"), InputFileError)
-    statuses: dict[str, str] = {}
-    decided_at: dict[str, str] = {}
-    if args.decisions is not None and args.decisions.exists():
-        for line, row in enumerate(_read(args.decisions, ("record_id", "status"), DecisionLogError), start=2):
-            status = (row.get("status") or "").strip().lower()
-            if status not in SCREENING_STATUSES:
-                raise DecisionLogError(
-                    f"status {status!r} is none of {', '.join(sorted(SCREENING_STATUSES))}",
-                    path=args.decisions,
-                    line=line,
-                )
-            statuses[row["record_id"]] = status
-            decided_at[row["record_id"]] = row.get("first_decided_at") or ""
+    records = read_table(args.records, required=("record_id", "title", "abstract"))
+    statuses, decided_at = read_title_abstract(args.decisions)
     result = rank_review(records, statuses, decided_at, **_settings(args))
-    write_table(args.output, result.ranking, RANKING_FIELDS)
-    write_table(args.queue, result.queue, QUEUE_FIELDS)
-    for path, data in ((args.model_card, result.model_card), (args.stopping, result.stopping)):
-        with atomic_open(path) as handle:
-            json.dump(data, handle, indent=2, sort_keys=True, ensure_ascii=False)
-            handle.write("\n")
-    if args.plot is not None:
-        state = result.stopping
-        note = (
-            f"claimable recall {state['claimable_recall']:.2f} at {state['confidence']:.0%} confidence; "
-            f"target {state['recall_target']:.0%} {'met' if state['target_met'] else 'not met'}"
-        )
-        plot_recall_progress(
-            result.progress,
-            len(records),
-            [args.plot, args.plot.with_suffix(".svg")],
-            stop_at=result.stop_at,
-            note=note,
-        )
+    write_rank_outputs(
+        result,
+        len(records),
+        ranking=args.output,
+        queue=args.queue,
+        model_card=args.model_card,
+        stopping=args.stopping,
+        plot=args.plot,
+    )
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from slrflow.dedup.blocking import candidate_pairs
@@ -65,7 +65,7 @@ def deduplicate(
     node_records = [merge_rows([rows[i] for i in members]) for members in node_rows]
     for rid, record in zip(node_ids, node_records, strict=True):
         record["record_id"] = rid
-    norms = [normalise_record(record) for record in node_records]  # type: ignore[arg-type]
+    norms = [normalise_record(record) for record in node_records]
     say(f"normalised {len(rows)} rows ({len(node_ids)} distinct record_ids)")
     if drop_record_numbers(norms):
         say("the issue column holds a different value on nearly every record (record numbers?): issues ignored")
@@ -152,17 +152,20 @@ def deduplicate(
         for position, i in enumerate(node_rows[k]):
             reasons[i] = "representative" if position == 0 else "same record_id"
 
-    merged = []
+    merged: list[dict[str, object]] = []
+    member_of: dict[str, str] = {}  # record_id -> its report's (its cluster's representative's) record_id
     for root in sorted(groups, key=lambda r: node_ids[representative[r]]):
         rep = representative[root]
         members = sorted(groups[root], key=lambda k: (k != rep, -norms[k].filled, -norms[k].size, node_ids[k]))
         member_rows = [rows[i] for k in members for i in node_rows[k]]
-        record = merge_rows([node_records[k] for k in members])
-        record["record_id"] = node_ids[rep]
-        record["member_ids"] = [node_ids[k] for k in sorted(members, key=lambda k: node_ids[k])]
-        record["databases"] = sorted({db for row in member_rows for db in split_list(row.get("database") or "")})
-        record["n_members"] = len(member_rows)
-        merged.append(record)
+        report: dict[str, object] = dict(merge_rows([node_records[k] for k in members]))
+        report["record_id"] = node_ids[rep]
+        member_ids = sorted(node_ids[k] for k in members)
+        report["member_ids"] = member_ids
+        member_of.update(dict.fromkeys(member_ids, node_ids[rep]))
+        report["databases"] = sorted({db for row in member_rows for db in split_list(row.get("database") or "")})
+        report["n_members"] = len(member_rows)
+        merged.append(report)
 
     def audit(edge: Edge, status: str) -> dict[str, object]:
         a, b = sorted((node_ids[edge.a], node_ids[edge.b]))
@@ -183,7 +186,6 @@ def deduplicate(
         for refusal in clustering.blocked
     ]
     say(f"{len(groups)} clusters from {len(rows)} rows")
-    member_of = {member: str(record["record_id"]) for record in merged for member in record["member_ids"]}  # type: ignore[attr-defined]
     # a report is compared by its representative's keys (its most complete copy), already normalised
     keys = [norms[node_of[str(record["record_id"])]] for record in merged]
     studies = link_studies(merged, links=study_links, member_ids=member_of, normalised=keys)
@@ -216,14 +218,14 @@ def _identity_key(norm: Normalised) -> tuple:
     )
 
 
-def _attachment_reasons(n: int, applied: Sequence[Edge], roots: object) -> list[str]:
+def _attachment_reasons(n: int, applied: Sequence[Edge], roots: Iterable[int]) -> list[str]:
     """For each node, the reason of the merge that attached it, found walking out from the representative."""
     adjacent: dict[int, list[Edge]] = defaultdict(list)
     for edge in applied:
         adjacent[edge.a].append(edge)
         adjacent[edge.b].append(edge)
     reason = [""] * n
-    for root in roots:  # type: ignore[attr-defined]
+    for root in roots:
         seen = {root}
         queue = deque([root])
         while queue:

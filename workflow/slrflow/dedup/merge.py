@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from slrflow.records import CONTRACT_FIELDS
 
 __all__ = ["completeness", "merge_rows", "rank_key"]
+
+Value = TypeVar("Value")
 
 
 def completeness(row: Mapping[str, object]) -> tuple[int, int]:
@@ -21,9 +24,9 @@ def rank_key(row: Mapping[str, object]) -> tuple:
     return (-filled, -size, tuple(str(row.get(name) or "") for name in CONTRACT_FIELDS))
 
 
-def merge_rows(rows: Sequence[Mapping[str, object]]) -> dict[str, object]:
+def merge_rows(rows: Sequence[Mapping[str, Value]]) -> dict[str, Value]:
     """The first row, with each empty field taken from the first later row that has it."""
-    merged: dict[str, object] = dict(rows[0])
+    merged: dict[str, Value] = dict(rows[0])
     for row in rows[1:]:
         for name, value in row.items():
             if (merged.get(name) in (None, "")) and value not in (None, ""):

@@ -348,9 +348,14 @@ def first_page(pages: str | None) -> str:
     # Spreadsheets turn '5-12' into '12-May': a month word means the pages are unreadable, not a page.
     if any(month in text for month in _MONTHS) and re.search(r"\d+\s*-\s*[a-z]{3}", text):
         return ""
-    head = re.match(r"[a-z]*", token).group(0)
+    head = _letters_before(token)
     digits = token[len(head) :]
     return head + (digits.lstrip("0") or "0")
+
+
+def _letters_before(token: str) -> str:
+    """The letters a page token starts with: 's' of 's251', 'e' of 'e12724', '' of '251'."""
+    return token[: len(token) - len(token.lstrip("abcdefghijklmnopqrstuvwxyz"))]
 
 
 def last_page(pages: str | None) -> str:
@@ -361,7 +366,7 @@ def last_page(pages: str | None) -> str:
     if len(tokens) < 2 or not first_page(pages):
         return ""
     first = first_page(tokens[0])
-    head = re.match(r"[a-z]*", tokens[1]).group(0)
+    head = _letters_before(tokens[1])
     digits = tokens[1][len(head) :].lstrip("0")
     first_digits = first.lstrip("abcdefghijklmnopqrstuvwxyz")
     if digits and len(digits) < len(first_digits):

@@ -18,15 +18,14 @@ records a reviewer unlinked, directly or through others.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from slrflow.dedup.blocking import MAX_BLOCK, candidate_pairs
 from slrflow.dedup.normalise import NOTICE, Normalised, normalise_record
+from slrflow.dedup.overrides import STUDY_LINK_FIELDS, StudyLink, read_study_links
 from slrflow.dedup.similarity import (
     AUTHORS_AGREE,
     SHORT_TITLE,
@@ -36,7 +35,6 @@ from slrflow.dedup.similarity import (
     meeting_abstract,
     title_similarity,
 )
-from slrflow.errors import DecisionLogError
 
 __all__ = [
     "RELATIONS",
@@ -50,9 +48,7 @@ __all__ = [
 ]
 
 STUDY_FIELDS: tuple[str, ...] = ("record_id", "study_id", "relation", "linked_to", "reason")
-STUDY_LINK_FIELDS: tuple[str, ...] = ("record_id_a", "record_id_b", "decision", "reviewer", "note")
 RELATIONS = ("main", "erratum", "retraction", "conference_abstract", "protocol", "part", "companion")
-LINK_DECISIONS = frozenset({"link", "unlink"})
 
 # Trial and review registries give each study one number, cited by every report of it (ICMJE requires it in the
 # abstract of trial reports): ClinicalTrials.gov, ISRCTN, ANZCTR, ChiCTR, DRKS, EudraCT, PROSPERO.
@@ -78,23 +74,6 @@ NOTICE_YEARS = {"erratum": 2, "retraction": 15}
 
 
 @dataclass(frozen=True, slots=True)
-class StudyLink:
-    """One line of screening/study_links.csv."""
-
-    record_id_a: str
-    record_id_b: str
-    decision: str
-    reviewer: str = ""
-    note: str = ""
-    line: int = 0
-
-    @property
-    def pair(self) -> tuple[str, str]:
-        a, b = self.record_id_a, self.record_id_b
-        return (a, b) if a <= b else (b, a)
-
-
-@dataclass(frozen=True, slots=True)
 class _Link:
     child: int  # the record that is linked (the erratum, the abstract, the protocol, part 2)
     parent: int  # the record it is linked to
@@ -111,47 +90,6 @@ class StudyResult:
     rows: list[dict[str, str]]
     refused: list[dict[str, str]] = field(default_factory=list)
     ignored: list[tuple[StudyLink, str]] = field(default_factory=list)
-
-
-def read_study_links(path: str | Path | None) -> list[StudyLink]:
-    """Every line of screening/study_links.csv in file order; [] if `path` is None or absent. A malformed line
-    is refused with the file and its line number."""
-    if path is None or not Path(path).is_file():
-        return []
-    links = []
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            return []
-        header = [name.strip() for name in header]
-        missing = [name for name in ("record_id_a", "record_id_b", "decision") if name not in header]
-        if missing:
-            raise DecisionLogError(
-                f"missing column(s) {', '.join(missing)}; expected {','.join(STUDY_LINK_FIELDS)}", path=path, line=1
-            )
-        start = reader.line_num + 1
-        for values in reader:
-            line, start = start, reader.line_num + 1
-            if not any(value.strip() for value in values):
-                continue
-            if len(values) != len(header):
-                raise DecisionLogError(
-                    f"{len(values)} fields where the header has {len(header)} ({','.join(header)}); "
-                    "quote a note that contains a comma",
-                    path=path,
-                    line=line,
-                )
-            row = {name: value.strip() for name, value in zip(header, values, strict=True)}
-            a, b, decision = row["record_id_a"], row["record_id_b"], row["decision"].lower()
-            if not a or not b:
-                raise DecisionLogError("record_id_a and record_id_b must both be given", path=path, line=line)
-            if a == b:
-                raise DecisionLogError(f"a record cannot be linked to itself ({a})", path=path, line=line)
-            if decision not in LINK_DECISIONS:
-                raise DecisionLogError(f"decision {row['decision']!r} is not 'link' or 'unlink'", path=path, line=line)
-            links.append(StudyLink(a, b, decision, row.get("reviewer", ""), row.get("note", ""), line))
-    return links
 
 
 def registry_ids(*texts: str) -> frozenset[str]:

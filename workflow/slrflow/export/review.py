@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from slrflow.errors import InputFileError
+from slrflow.layout import ResultsLayout
 from slrflow.screening.decisions import current_decisions, read_logs
 from slrflow.tables import read_table, split_list
 
@@ -67,13 +68,14 @@ def load_review(directory: str | Path = ".", *, status: str = "all") -> list[Exp
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}; known: {', '.join(STATUSES)}")
     root = Path(directory)
-    records_path = root / "results/dedup/records.csv"
+    layout = ResultsLayout.of_review(root)
+    records_path = layout.dedup_records
     if not records_path.is_file():
         raise InputFileError("not found; run the workflow (snakemake -c2) before exporting", path=records_path)
     records = read_table(records_path, required=("record_id", "title"))
     stages: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for stage in _SETTLED:
-        path = root / f"results/screening/{stage}.csv"
+        path = layout.stage_statuses(stage)
         if path.is_file():
             for row in read_table(path, required=("record_id", "status")):
                 stages[row["record_id"]][stage] = (row["status"], row.get("reason") or "")
@@ -89,7 +91,7 @@ def load_review(directory: str | Path = ".", *, status: str = "all") -> list[Exp
 
 def _notes(root: Path) -> dict[str, list[str]]:
     """study -> "reviewer (stage): note" for every reviewer's current decision that has a note."""
-    clusters_path = root / "results/dedup/clusters.csv"
+    clusters_path = ResultsLayout.of_review(root).clusters
     if not clusters_path.is_file():
         return {}
     study_of = {row["record_id"]: row["cluster_id"] for row in read_table(clusters_path, required=("cluster_id",))}

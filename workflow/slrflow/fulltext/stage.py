@@ -47,7 +47,7 @@ def match_fulltext(
     title_threshold: float | None = None,
 ) -> dict[str, int]:
     """Write matches.csv for the sought records; counts of matched pairs, PDFs without record, records without PDF."""
-    records = _read_rows(records_csv, {"record_id", "title"}, "record_id,title,authors,year,doi")
+    records = read_table(records_csv, required=("record_id", "title"))
     threshold = TITLE_THRESHOLD if title_threshold is None else title_threshold
     rows = match_records(records, load_fulltexts(pdf_paths), title_threshold=threshold)
     write_table(output, rows, MATCHES_COLUMNS)
@@ -71,12 +71,10 @@ def extract_fulltexts(
     (a record no longer matched leaves no JSON behind). `records_csv` (sought.csv) gives each record's
     bibliographic year; `fields` the declared fields (YAML/JSON, or config.yaml)."""
     specs = load_fields(fields) if fields else []
-    matches = _read_rows(matches_csv, {"record_id", "pdf"}, "the record_id,pdf,... columns of match-fulltext")
+    matches = read_table(matches_csv, required=("record_id", "pdf"))
     years: dict[str, str] = {}
     if records_csv is not None:
-        years = {
-            row["record_id"]: row.get("year", "") for row in _read_rows(records_csv, {"record_id"}, "record_id,year")
-        }
+        years = {row["record_id"]: row.get("year", "") for row in read_table(records_csv, required=("record_id",))}
     fulltexts = load_fulltexts(pdf_paths)
     documents: dict[str, dict[str, Any]] = {}
     not_retrieved: list[str] = []
@@ -137,17 +135,6 @@ def extraction_rows(documents: Mapping[str, Mapping[str, Any]], not_retrieved: C
         for field, values in document["fields"].items():
             for value in values or [{}]:
                 rows.append({**base, "field": field, **value})
-    return rows
-
-
-def _read_rows(path: str | Path, columns: set[str], what: str) -> list[dict[str, str]]:
-    """A CSV's rows; InputFileError naming the file when it is missing or lacks `columns`."""
-    try:
-        rows = read_table(path)
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputFileError(f"cannot read it: {error}", path=path) from error
-    if rows and not columns <= set(rows[0]):
-        raise InputFileError(f"missing columns {sorted(columns - set(rows[0]))} (expected {what})", path=path)
     return rows
 
 

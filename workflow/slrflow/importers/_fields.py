@@ -248,21 +248,22 @@ def finish(
     """The finished record: every RECORD_FIELDS key, lists for authors and keywords, and its record_id."""
     line = raw.get("_line")
     line = line if isinstance(line, int) else None
-    record: dict[str, object] = {}
-    for name in RECORD_FIELDS:
-        if name in LIST_FIELDS or name in {"record_id", "database", "source_file", "source_position"}:
-            continue
-        record[name] = clean(raw.get(name))
+    text = {
+        name: clean(raw.get(name))
+        for name in RECORD_FIELDS
+        if name not in LIST_FIELDS and name not in {"record_id", "database", "source_file", "source_position"}
+    }
+    record: dict[str, object] = dict(text)
     record["authors"] = _dedupe(split_authors(raw.get("authors")))
     record["keywords"] = split_keywords(raw.get("keywords"))
     record["import_warnings"] = []
-    year_text = record["year"]
+    year_text = text["year"]
     record["year"] = first_year(year_text)
     if year_text and not record["year"]:
         warn.append((line, f"record {position}: year {year_text!r} has no four-digit year; left empty"))
     pages = join_pages(raw.get("pages"))
     record["pages"] = pages if any(ch.isdigit() for ch in pages) else ""  # "No-Specified" (Ovid)
-    doi = normalise_doi(record["doi"])
+    doi = normalise_doi(text["doi"])
     if not doi:
         doi = _doi_from_urls(raw.get("url"))
     record["doi"] = doi

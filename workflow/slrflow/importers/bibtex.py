@@ -196,7 +196,9 @@ def _unlatex(value: str) -> str:
 
 
 def _authors(value: str) -> list[str]:
-    names, depth, current = [], 0, []
+    names: list[str] = []
+    current: list[str] = []
+    depth = 0
     # split on ' and ' outside braces: "{Barnes and Noble} and Smith, J" is two names.
     for token in re.split(r"(\s+and\s+|[{}])", value):
         if token == "{":

@@ -194,9 +194,9 @@ def parse(text: str) -> Parsed:
                 rows = _resynchronised(body, delimiter, offset, len(cells), notes)
                 result = _rows_to_records(rows, wos=delimiter == "\t" and cells[:1] == ["PT"])
                 result.warnings[:0] = notes
-                last = result.records[-1] if result.records else None
                 # A file cut mid-row: no final line break and a last row shorter than the header.
-                result.truncated = bool(last) and not text.endswith("\n") and int(last.get("_cells", 0)) < len(cells)
+                last_cells = result.records[-1].get("_cells", 0) if result.records else None
+                result.truncated = isinstance(last_cells, int) and not text.endswith("\n") and last_cells < len(cells)
                 return result
     raise ParseError("no header row with a title column in the first 30 lines", 1)
 
@@ -338,7 +338,7 @@ def record_from_mapping(values: dict[str, str]) -> RawRecord:
         # Embase's "Source" column is a whole citation: "Endoscopic Ultrasound (2014) 3:3 (152-160)".
         journal = values.pop("journal")
         _fill_from_citation(values, journal)
-    values["keywords"] = values.get("keywords", "")  # type: ignore[assignment]
+    values["keywords"] = values.get("keywords", "")
     return dict(values)
 
 

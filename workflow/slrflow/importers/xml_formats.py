@@ -82,7 +82,7 @@ def parse_endnote(text: str) -> Parsed:
                 "pmid": pmid,
                 "keywords": _all(record, "keywords/keyword"),
                 "language": _first(record, "language"),
-                "type": record.find("ref-type").get("name", "") if record.find("ref-type") is not None else "",
+                "type": ref_type.get("name", "") if (ref_type := record.find("ref-type")) is not None else "",
                 "url": _all(record, "urls/related-urls/url") + _all(record, "urls/web-urls/url"),
                 "issn": _first(record, "isbn"),
                 "publisher": _first(record, "publisher"),

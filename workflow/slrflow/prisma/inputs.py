@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from slrflow.errors import InputFileError
+from slrflow.layout import ResultsLayout
 from slrflow.tables import read_table
 
 __all__ = ["PrismaInputs", "read_inputs", "results_paths"]
@@ -35,17 +37,17 @@ class PrismaInputs:
 
 def results_paths(results: str | Path) -> dict[str, Path]:
     """Where each input sits under a results/ folder laid out as in DATAFLOW.md."""
-    results = Path(results)
+    layout = ResultsLayout(Path(results))
     return {
-        "import_records": results / "import" / "records.csv",
-        "clusters": results / "dedup" / "clusters.csv",
-        "dedup_records": results / "dedup" / "records.csv",
-        "study_links": results / "dedup" / "studies.csv",
-        "title_abstract": results / "screening" / "title_abstract.csv",
-        "full_text": results / "screening" / "full_text.csv",
-        "matches": results / "fulltext" / "matches.csv",
-        "pdf_status": results / "fulltext" / "pdf",
-        "stopping": results / "screening" / "stopping.json",
+        "import_records": layout.import_records,
+        "clusters": layout.clusters,
+        "dedup_records": layout.dedup_records,
+        "study_links": layout.studies,
+        "title_abstract": layout.title_abstract,
+        "full_text": layout.full_text,
+        "matches": layout.fulltext_matches,
+        "pdf_status": layout.pdf_records,
+        "stopping": layout.stopping,
     }
 
 
@@ -81,17 +83,14 @@ def read_inputs(
     )
 
 
-def _exists(path: str | Path | None) -> bool:
+def _exists(path: str | Path | None) -> TypeGuard[str | Path]:
     return path is not None and Path(path).is_file()
 
 
 def _read(path: str | Path) -> Rows:
-    try:
-        return read_table(path)
-    except FileNotFoundError:
-        raise InputFileError("does not exist; run the stage that writes it first", path=path) from None
-    except (UnicodeDecodeError, OSError) as error:
-        raise InputFileError(f"cannot be read ({error})", path=path) from None
+    if not Path(path).exists():
+        raise InputFileError("does not exist; run the stage that writes it first", path=path)
+    return read_table(path)
 
 
 def _load_json(path: Path) -> dict:
@@ -114,7 +113,7 @@ def _pdf_status(folder: str | Path | None) -> dict[str, str]:
 def _stop(path: str | Path | None) -> bool:
     if not _exists(path):
         return False
-    stop = _load_json(Path(path)).get("stop", False)  # type: ignore[arg-type]
+    stop = _load_json(Path(path)).get("stop", False)
     if not isinstance(stop, bool):
         raise InputFileError(f'"stop" must be true or false, not {stop!r}', path=path)
     return stop

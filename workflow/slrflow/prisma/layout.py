@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slrflow.prisma.counts import PrismaCounts
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["RC", "Box", "Layout", "flow_boxes", "layout_diagram"]
 
@@ -226,7 +229,7 @@ def layout_diagram(counts: PrismaCounts) -> Layout:
     """Wrap every box's text to its column and stack the rows; rows are as tall as their fullest cell."""
     import matplotlib
 
-    with matplotlib.rc_context(RC):  # type: ignore[arg-type]  # matplotlib types rc keys as a Literal of every name
+    with matplotlib.rc_context(RC):
         cells = flow_boxes(counts)
         x = MARGIN + PHASE_WIDTH + 0.16
         columns: dict[str, tuple[float, float]] = {}
@@ -260,7 +263,7 @@ def layout_diagram(counts: PrismaCounts) -> Layout:
     return Layout(cells, columns, tops, heights, footer, fig_w, fig_h)
 
 
-RC: dict[str, Any] = {
+RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "svg.hashsalt": "slrflow-prisma",
     "svg.fonttype": "path",

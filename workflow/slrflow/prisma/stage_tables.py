@@ -13,9 +13,9 @@ from pathlib import Path
 from slrflow.errors import InputFileError
 from slrflow.prisma.inputs import PrismaInputs
 from slrflow.prisma.sources import Source, SourceMap
+from slrflow.screening.state import STUDY_STATUSES
 
 __all__ = [
-    "STATUSES",
     "ImportRow",
     "clusters",
     "import_rows",
@@ -25,8 +25,6 @@ __all__ = [
     "statuses",
     "study_of",
 ]
-
-STATUSES = frozenset({"include", "exclude", "maybe", "conflict", "pending"})
 
 ImportRow = tuple[dict[str, str], Source]
 RowKey = tuple[str, str, str, str]
@@ -112,9 +110,9 @@ def statuses(inputs: PrismaInputs, stage: str, known: Mapping[str, object]) -> d
     out: dict[str, tuple[str, str]] = {}
     for line, row in enumerate(table, start=2):
         status = row["status"].strip().lower()
-        if status not in STATUSES:
+        if status not in STUDY_STATUSES:
             raise InputFileError(
-                f"status {row['status']!r} is not one of {', '.join(sorted(STATUSES))}", path=path, line=line
+                f"status {row['status']!r} is not one of {', '.join(sorted(STUDY_STATUSES))}", path=path, line=line
             )
         if row["record_id"] not in known:
             raise InputFileError(

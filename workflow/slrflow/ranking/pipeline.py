@@ -22,11 +22,10 @@ from slrflow.ranking.estimate import estimate_recall
 from slrflow.ranking.model import RankingModel, library_versions
 from slrflow.ranking.session import ScreeningSession
 from slrflow.ranking.stopping import BuscarStopper, StoppingState
+from slrflow.screening.state import STUDY_STATUSES
 
-__all__ = ["SCREENING_STATUSES", "RankResult", "decision_order", "rank_review"]
+__all__ = ["RankResult", "decision_order", "rank_review"]
 
-# The statuses of results/screening/title_abstract.csv (DATAFLOW.md).
-SCREENING_STATUSES: frozenset[str] = frozenset({"include", "exclude", "maybe", "conflict", "pending"})
 TRAINING_LABEL: dict[str, int] = {"include": 1, "exclude": 0}
 STOPPING_LABEL: dict[str, int] = {"include": 1, "maybe": 1, "exclude": 0}
 
@@ -78,9 +77,9 @@ def rank_review(
 ) -> RankResult:
     """Rank every record, list the pending ones to screen next, and say whether screening may stop."""
     first_decided_at = first_decided_at or {}
-    unknown = sorted({s for s in statuses.values() if s not in SCREENING_STATUSES})
+    unknown = sorted({s for s in statuses.values() if s not in STUDY_STATUSES})
     if unknown:
-        raise ModelError(f"unknown screening status {unknown[0]!r}; known: {', '.join(sorted(SCREENING_STATUSES))}")
+        raise ModelError(f"unknown screening status {unknown[0]!r}; known: {', '.join(sorted(STUDY_STATUSES))}")
     record_ids = [str(r["record_id"]) for r in records]
     status_of = {rid: statuses.get(rid, "pending") for rid in record_ids}
     decisions = [(rid, TRAINING_LABEL[status_of[rid]]) for rid in record_ids if status_of[rid] in TRAINING_LABEL]
@@ -125,7 +124,7 @@ def rank_review(
     }[session.mode]
     card["classifier_model"] = session.model.identity()
     card["library_versions"] = library_versions()
-    card["status_counts"] = {s: sum(1 for v in status_of.values() if v == s) for s in sorted(SCREENING_STATUSES)}
+    card["status_counts"] = {s: sum(1 for v in status_of.values() if v == s) for s in sorted(STUDY_STATUSES)}
     card["decisions_for_unknown_records"] = sorted(set(statuses) - set(record_ids))
     stopping = state.to_dict() | {
         "screened_in_decision_order": len(progress),

@@ -33,16 +33,12 @@ def read_labelled(path: str | Path) -> LabelledDataset:
     """A labelled dataset (DATASET_COLUMNS); InputFileError with file and line for anything malformed."""
     from slrflow.tables import read_table
 
-    try:
-        rows = read_table(path)
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputFileError(f"cannot read the dataset: {error}", path=path) from None
+    rows = read_table(path, required=DATASET_COLUMNS[:-1])
     if not rows:
         raise InputFileError("the dataset has no records", path=path)
-    label = next((column for column in LABEL_COLUMNS if column in rows[0]), "label_included")
-    missing = [column for column in (*DATASET_COLUMNS[:-1], label) if column not in rows[0]]
-    if missing:
-        raise InputFileError(f"missing column(s) {', '.join(missing)}; need {', '.join(DATASET_COLUMNS)}", path=path)
+    label = next((column for column in LABEL_COLUMNS if column in rows[0]), None)
+    if label is None:
+        raise InputFileError(f"lacks a label column ({' or '.join(LABEL_COLUMNS)})", path=path, line=1)
     labels = []
     for line, row in enumerate(rows, start=2):
         value = (row[label] or "").strip()

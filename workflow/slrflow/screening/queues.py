@@ -12,11 +12,11 @@ import csv
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from slrflow.screening.decisions import Decision, current_decisions
+from slrflow.screening.decisions import Decision, current_decisions, read_logs
 from slrflow.screening.state import StudyStatus
 from slrflow.tables import read_table, write_table
 
-__all__ = ["DECISION_COLUMNS", "awaits", "reviewer_queue", "write_reviewer_queues"]
+__all__ = ["DECISION_COLUMNS", "awaits", "reviewer_queue", "write_review_queues", "write_reviewer_queues"]
 
 # Columns that would tell a reviewer what others decided; never copied into a reviewer's queue.
 DECISION_COLUMNS = frozenset(
@@ -69,3 +69,19 @@ def write_reviewer_queues(
         write_table(path, reviewer_queue(queue, decisions, study_of, reviewer), columns)
         paths[reviewer] = path
     return paths
+
+
+def write_review_queues(
+    queue_path: str | Path,
+    clusters: str | Path,
+    screening: str | Path,
+    reviewers: Sequence[str],
+    outdir: str | Path,
+) -> dict[str, Path]:
+    """`write_reviewer_queues` from the review's files: the title/abstract logs under `screening`, and the
+    record-to-study map of results/dedup/clusters.csv."""
+    study_of = {
+        row["record_id"]: row["cluster_id"] for row in read_table(clusters, required=("record_id", "cluster_id"))
+    }
+    logs = read_logs(Path(screening) / "title_abstract", stage="title_abstract", reviewers=reviewers)
+    return write_reviewer_queues(queue_path, logs, study_of, reviewers, outdir)

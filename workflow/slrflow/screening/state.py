@@ -29,6 +29,7 @@ from slrflow.screening.reattach import KEYS_FILE, Matcher, Reattached, read_reco
 from slrflow.tables import read_table
 
 __all__ = [
+    "STUDY_STATUSES",
     "TO_FULL_TEXT",
     "ReviewState",
     "Settlement",
@@ -44,6 +45,8 @@ __all__ = [
     "study_status",
 ]
 
+# Every status settle gives a study at one stage (the status column of results/screening/*.csv, DATAFLOW.md).
+STUDY_STATUSES = frozenset({"include", "exclude", "maybe", "conflict", "pending"})
 # Studies that go on to full text: uncertainty at title/abstract is settled by reading the paper.
 TO_FULL_TEXT = frozenset({"include", "maybe"})
 
@@ -53,7 +56,7 @@ class StudyStatus:
     """Where one study (a dedup cluster) stands at one stage."""
 
     record_id: str
-    status: str  # include, exclude, maybe, conflict or pending
+    status: str  # one of STUDY_STATUSES
     decisions: dict[str, Decision] = field(default_factory=dict)  # reviewer -> current decision
     resolution: Decision | None = None
     reason: str = ""
@@ -81,6 +84,10 @@ class ReviewState:
     changes: list[Change]
     mode: str = "single"
     reattached: list[Reattached] = field(default_factory=list)
+
+    def stage(self, stage: str) -> Settlement:
+        """The settlement of `stage` (title_abstract or full_text)."""
+        return self.title_abstract if stage == "title_abstract" else self.full_text
 
 
 def decisions_needed(mode: str) -> int:
