@@ -53,3 +53,14 @@ def test_of_review_puts_results_under_the_review(tmp_path: Path) -> None:
     layout = ResultsLayout.of_review(tmp_path)
     assert layout.clusters == tmp_path / "results" / "dedup" / "clusters.csv"
     assert layout.fulltext_record("r1") == tmp_path / "results" / "fulltext" / "records" / "r1.json"
+
+
+def test_no_module_of_the_package_is_over_400_lines() -> None:
+    """Issue 15: a module a maintainer can read whole; split one along its seams before it grows past this."""
+    package = REPO / "workflow" / "slrflow"
+    long = {
+        str(path.relative_to(package)): n
+        for path in package.rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}

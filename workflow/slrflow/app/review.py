@@ -16,26 +16,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from slrflow.app import logfile
 from slrflow.app.highlight import criteria_terms
-from slrflow.app.logfile import (
-    UndoResult,
-    UndoStep,
-    WrittenLine,
-    append_line,
-    files_signature,
-    read_back,
-    truncate_if_last,
-)
 from slrflow.app.progress import recall_svg
-from slrflow.app.reranker import Labels, Reranker, SessionRanker, training_labels, workflow_ranking
-from slrflow.app.views import build_command, decision_view, fulltext_view, record_fields, settings_view, stopping_file
+from slrflow.app.reranker import Labels, Reranker, SessionRanker, training_labels
+from slrflow.app.results import ReviewNotBuiltError, read_results, results_files
+from slrflow.app.views import decision_view, fulltext_view, record_fields, settings_view, stopping_file
 from slrflow.config import load_config
-from slrflow.errors import DecisionLogError, InputFileError
+from slrflow.errors import DecisionLogError
 from slrflow.layout import ResultsLayout
 from slrflow.screening.decisions import DECISIONS, LOG_COLUMNS, STAGES, Decision, format_line
 from slrflow.screening.model import build_model, build_stopper, query_text
 from slrflow.screening.queues import awaits
-from slrflow.screening.reattach import KEY_COLUMNS, KEYS_FILE, Matcher, format_key_line, read_record_keys
+from slrflow.screening.reattach import KEY_COLUMNS, KEYS_FILE, format_key_line, read_record_keys
 from slrflow.screening.state import (
     TO_FULL_TEXT,
     ReviewState,
@@ -46,16 +39,11 @@ from slrflow.screening.state import (
     resettle_study,
     settle_review,
 )
-from slrflow.tables import read_table
 
 __all__ = ["MAX_NOTE", "Review", "ReviewNotBuiltError"]
 
 TEAM = ""  # the ranking key shared by all reviewers in single screening
 MAX_NOTE = 10_000  # characters in a note; a longer one is refused, not cut
-
-
-class ReviewNotBuiltError(InputFileError):
-    """The workflow has not produced the deduplicated records yet."""
 
 
 class Review:
@@ -77,7 +65,7 @@ class Review:
         self._lock = threading.RLock()
         self._version = 0
         self._signature: tuple = ()
-        self._undo: dict[tuple[str, str], list[UndoStep]] = defaultdict(list)
+        self._undo: dict[tuple[str, str], list[logfile.UndoStep]] = defaultdict(list)
         self._rerankers: dict[str, Reranker] = {}
         self._kept: set[str] | None = None  # record ids whose key screening/ keeps
         self.load_error = ""
@@ -87,43 +75,18 @@ class Review:
 
     # ---------------------------------------------------------------- reading the workflow's results
 
-    def _results_files(self) -> list[Path]:
-        """What the app reads of the workflow's results: the records, their studies and the ranking."""
-        results = self.directory / "results"
-        return [
-            results / "dedup" / "records.csv",
-            results / "dedup" / "clusters.csv",
-            results / "screening" / "ranking.csv",
-        ]
-
     def _read_results(self) -> None:
-        records_path, clusters_path, ranking_path = self._results_files()
-        missing = [p for p in (records_path, clusters_path) if not p.is_file()]
-        if missing:
-            raise ReviewNotBuiltError(
-                f"{', '.join(str(p.relative_to(self.directory)) for p in missing)} not found: the searches are not "
-                f"imported and deduplicated yet. In {self.directory}, run `{build_command()}`",
-                path=self.directory,
-            )
-        signature = files_signature(self._results_files())
-        records = read_table(records_path)
-        position = {row["record_id"]: i for i, row in enumerate(records)}
-        study_of = {row["record_id"]: row["cluster_id"] for row in read_table(clusters_path)}
-        for study in position:
-            study_of.setdefault(study, study)
         # Assigned only once all is read, so that a file that cannot be read leaves the app as it was.
-        self.records: list[dict[str, str]] = records
-        self.position = position
-        self.study_of: dict[str, str] = study_of
-        self.matcher = Matcher(records, study_of)
-        self._initial = workflow_ranking(ranking_path, position)
-        self._results_signature = signature
+        results = read_results(self.directory, self.results)
+        self.records, self.position = results.records, results.position
+        self.study_of, self.matcher = results.study_of, results.matcher
+        self._initial, self._results_signature = results.initial_ranking, results.signature
 
     def reload_results(self) -> bool:
         """After a workflow run: read the records, studies and ranking again if the run changed them (new search
         results, new duplicates), start the rankers afresh on them, and settle the logs again. True if re-read."""
         with self._lock:
-            if files_signature(self._results_files()) == self._results_signature:
+            if logfile.files_signature(results_files(self.results)) == self._results_signature:
                 self.refresh()
                 return False
             self._read_results()  # raises, keeping what the app had, if the run left no records
@@ -141,7 +104,7 @@ class Review:
     def _disk_signature(self) -> tuple:
         folders = [self.screening / stage for stage in STAGES]
         files = [self.screening / "resolutions.csv", self.screening / KEYS_FILE]
-        return files_signature(
+        return logfile.files_signature(
             files + [path for folder in folders if folder.is_dir() for path in sorted(folder.iterdir())]
         )
 
@@ -277,7 +240,7 @@ class Review:
             previous = self._decisions(stage, study).get(reviewer)  # refuses while a log cannot be read
             self._keep_key(record_id)
             written, line = self._append(stage, reviewer, record_id, decision, reason, note)
-            self._undo[(reviewer, stage)].append(UndoStep(written, line, previous))
+            self._undo[(reviewer, stage)].append(logfile.UndoStep(written, line, previous))
             return line
 
     def _keep_key(self, record_id: str) -> None:
@@ -287,21 +250,23 @@ class Review:
             self._kept = set(read_record_keys(path))
         if record_id in self._kept or record_id not in self.position:
             return
-        append_line(path, format_key_line(self.records[self.position[record_id]]), header=KEY_COLUMNS)
+        logfile.append_line(path, format_key_line(self.records[self.position[record_id]]), header=KEY_COLUMNS)
         self._kept.add(record_id)
 
     def _append(
         self, stage: str, reviewer: str, record_id: str, decision: str, reason: str, note: str
-    ) -> tuple[WrittenLine, Decision]:
+    ) -> tuple[logfile.WrittenLine, Decision]:
         """Append, read the reviewer's log back, and settle the decided study again from what was read."""
         timestamp = datetime.now().astimezone().replace(microsecond=0)
         path = self._log_path(stage, reviewer)
-        written = append_line(
+        written = logfile.append_line(
             path, format_line(record_id, decision, reason, reviewer, timestamp, note), header=LOG_COLUMNS
         )
         study = self.study_of[record_id]
         try:
-            held = read_back(written, stage, study, self.study_of, reviewers=self.reviewers, reasons=self.reasons)
+            held = logfile.read_back(
+                written, stage, study, self.study_of, reviewers=self.reviewers, reasons=self.reasons
+            )
         except DecisionLogError:
             self._reload()
             raise
@@ -323,27 +288,29 @@ class Review:
         self._bump()
         return written, held
 
-    def _others_wrote(self, written: WrittenLine) -> bool:
+    def _others_wrote(self, written: logfile.WrittenLine) -> bool:
         """Whether anyone but this append changed screening/ since the app last read it (then it reads it all)."""
         mine = {str(written.path), str(self.screening / KEYS_FILE)}
         changed = {entry[0] for entry in set(self._disk_signature()) ^ set(self._signature)}
         return bool(changed - mine) or written.path.stat().st_size != written.offset + len(written.data)
 
-    def undo(self, reviewer: str, stage: str) -> UndoResult:
+    def undo(self, reviewer: str, stage: str) -> logfile.UndoResult:
         """Undo the reviewer's last decision of this session (see slrflow.app.logfile for how)."""
         self._check(reviewer, stage)
         self.refresh()
         with self._lock:
             stack = self._undo[(reviewer, stage)]
             if not stack:
-                return UndoResult(None, "Nothing to undo in this session.", "refused")
+                return logfile.UndoResult(None, "Nothing to undo in this session.", "refused")
             entry = stack.pop()
             record_id = entry.decision.record_id
-            if truncate_if_last(entry.written):
+            if logfile.truncate_if_last(entry.written):
                 self._reload()
-                return UndoResult(record_id, f"Undone: {entry.decision.decision} removed from the log.", "removed")
+                return logfile.UndoResult(
+                    record_id, f"Undone: {entry.decision.decision} removed from the log.", "removed"
+                )
             if entry.previous is None:
-                return UndoResult(
+                return logfile.UndoResult(
                     record_id,
                     "The log changed after that decision, so it cannot be removed, and there was no earlier "
                     "decision to go back to: decide the record again to replace it.",
@@ -359,7 +326,7 @@ class Review:
                 f"undo of {entry.decision.decision} at {entry.decision.timestamp.isoformat()}; restores the "
                 f"decision of {before.timestamp.isoformat()}",
             )
-            return UndoResult(record_id, f"Undone: back to {before.decision} (a correcting line).", "corrected")
+            return logfile.UndoResult(record_id, f"Undone: back to {before.decision} (a correcting line).", "corrected")
 
     # ---------------------------------------------------------------- what the screen shows
 
