@@ -256,7 +256,7 @@ def test_settling_a_conflict_appends_a_resolution_that_read_resolutions_accepts(
         first["record_id"],
         "include",
         "ben",
-        "agreed on a call",
+        "agreed\non a call",  # one physical line (above), the line break kept by the line rule
     )
     assert review.ta_status(first["record_id"]) == "include"
     # no conflict there any more to settle? Settling again replaces it (the latest line wins); a study without

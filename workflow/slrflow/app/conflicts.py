@@ -17,7 +17,7 @@ from typing import Any
 from slrflow.app.listing import review_state
 from slrflow.app.logfile import append_line
 from slrflow.app.review import Review
-from slrflow.screening.decisions import DECISIONS, RESOLUTION_COLUMNS, format_resolution_line
+from slrflow.screening.decisions import RESOLUTION_COLUMNS, checked_decision, format_resolution_line
 from slrflow.screening.state import StudyStatus
 from slrflow.tables import split_list
 
@@ -49,16 +49,8 @@ def resolve(
         raise ValueError(f"reviewer {resolver!r} is not in config screening.reviewers ({', '.join(review.reviewers)})")
     if stage not in review.reasons:
         raise ValueError(f"stage {stage!r} is not one of {', '.join(review.reasons)}")
-    decision = decision.strip().lower()
-    reason = reason.strip()
-    note = " ".join(note.split())  # one line per decision: a line break in a note would split the record
-    if decision not in DECISIONS:
-        raise ValueError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
-    allowed = review.reasons[stage]
-    if stage == "full_text" and decision == "exclude" and not reason:
-        raise ValueError(f"a full-text exclusion needs a reason, one of: {'; '.join(allowed)}")
-    if reason and allowed and reason not in allowed:
-        raise ValueError(f"reason {reason!r} is not in the configured list: {'; '.join(allowed)}")
+    decision, reason = checked_decision(decision, reason, stage=stage, allowed=review.reasons[stage])
+    note = note.strip()  # line breaks are kept, escaped by the line rule
     review.refresh()
     state = review_state(review)
     settlement = state.stage(stage)

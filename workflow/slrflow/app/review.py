@@ -25,7 +25,7 @@ from slrflow.app.views import decision_view, fulltext_view, record_fields, setti
 from slrflow.config import load_config
 from slrflow.errors import DecisionLogError
 from slrflow.layout import ResultsLayout
-from slrflow.screening.decisions import DECISIONS, LOG_COLUMNS, STAGES, Decision, format_line
+from slrflow.screening.decisions import DECISIONS, LOG_COLUMNS, STAGES, Decision, checked_decision, format_line
 from slrflow.screening.model import build_model, build_stopper, query_text
 from slrflow.screening.queues import awaits
 from slrflow.screening.reattach import KEY_COLUMNS, KEYS_FILE, format_key_line, read_record_keys
@@ -220,20 +220,12 @@ class Review:
     ) -> Decision:
         """Append the decision to the reviewer's log, re-read it, and return it as the log now reads."""
         self._check(reviewer, stage)
-        decision = decision.strip().lower()
-        reason = reason.strip()
+        decision, reason = checked_decision(decision, reason, stage=stage, allowed=self.reasons[stage])
         note = note.strip()
-        if decision not in DECISIONS:
-            raise ValueError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
         if record_id not in self.study_of:
             raise ValueError(f"record {record_id!r} is not in results/dedup/clusters.csv")
         if len(note) > MAX_NOTE:
             raise ValueError(f"the note has {len(note):,} characters; a note holds at most {MAX_NOTE:,}")
-        allowed = self.reasons[stage]
-        if stage == "full_text" and decision == "exclude" and not reason:
-            raise ValueError(f"a full-text exclusion needs a reason, one of: {'; '.join(allowed)}")
-        if reason and allowed and reason not in allowed:
-            raise ValueError(f"reason {reason!r} is not in the configured list: {'; '.join(allowed)}")
         self.refresh()
         with self._lock:
             study = self.study_of[record_id]

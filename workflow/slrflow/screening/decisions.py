@@ -100,6 +100,19 @@ def unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: _UNESCAPES.get(m.group(1), m.group(0)), text)
 
 
+def checked_decision(decision: str, reason: str, *, stage: str, allowed: Sequence[str]) -> tuple[str, str]:
+    """(decision, reason) as a log keeps them, or ValueError saying what a person deciding at `stage` must change:
+    a decision word, a reason from the review's list, and a reason for every full-text exclusion."""
+    decision, reason = decision.strip().lower(), reason.strip()
+    if decision not in DECISIONS:
+        raise ValueError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
+    if stage == "full_text" and decision == "exclude" and not reason:
+        raise ValueError(f"a full-text exclusion needs a reason, one of: {'; '.join(allowed)}")
+    if reason and allowed and reason not in allowed:
+        raise ValueError(f"reason {reason!r} is not in the configured list: {'; '.join(allowed)}")
+    return decision, reason
+
+
 def format_line(record_id: str, decision: str, reason: str, reviewer: str, timestamp: datetime, note: str) -> bytes:
     """One line of a decision log, quoted as csv quotes and escaped by the line rule, ending in '\\n'."""
     return _line([record_id, decision, reason, reviewer, timestamp.isoformat(timespec="seconds"), note])

@@ -87,7 +87,8 @@ async function refreshConflictCount() {
 
 // ---------------------------------------------------------------- the record list
 
-async function loadList({ keepSelection = true, more = false } = {}) {
+// keepDetail: after a change of decision the record stays open even if it no longer matches the filters.
+async function loadList({ keepSelection = true, more = false, keepDetail = false } = {}) {
   if (!state.reviewer) return;
   try {
     const offset = more && team.list ? team.list.rows.length : 0;
@@ -99,7 +100,7 @@ async function loadList({ keepSelection = true, more = false } = {}) {
     showMessage("");
     const ids = data.rows.map((row) => row.record_id);
     if (keepSelection && team.selected && ids.includes(team.selected)) await openRecord(team.selected, { scroll: false });
-    else if (!more) {
+    else if (!more && !keepDetail) {
       team.selected = null;
       renderDetail(null);
     }
@@ -269,7 +270,7 @@ async function changeDecision(decision) {
     const before = r.my_decision ? r.my_decision.decision : null;
     toast(before && before !== decision ? `Changed: ${before} → ${decision}` : `Saved: ${decision}${reason ? ` (${reason})` : ""}`);
     renderDetail(data);
-    await loadList();
+    await loadList({ keepDetail: true });
   } catch (error) {
     showMessage(error.message);
   } finally {
