@@ -19,7 +19,7 @@ test: $(VENV)/.installed-dev lint typecheck
 lint: $(VENV)/.installed-dev
 	ruff check .
 	ruff format --check .
-	snakefmt --check workflow/Snakefile workflow/rules
+	snakefmt --check Snakefile workflow/Snakefile workflow/rules
 	snakemake --lint
 
 # mypy over workflow/slrflow, configured in pyproject.toml ([tool.mypy]).
