@@ -82,7 +82,7 @@ def test_simulation_is_byte_identical_cold_and_warm(extractor, request, fixtures
         assert main(args) == 0
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
-    assert (tmp_path / "cache" / (OnnxMiniLMEmbedder if onnx else MiniLMEmbedder).cache_file).exists()
+    assert (tmp_path / "cache" / (OnnxMiniLMEmbedder() if onnx else MiniLMEmbedder()).cache_file).exists()
     order = outputs[0].decode().splitlines()[1:]
     assert len(order) <= len(rows) and sum(line.endswith(",1") for line in order) == sum(
         r["label_included"] == "1" for r in rows
@@ -148,12 +148,12 @@ def test_an_onnx_file_that_is_not_the_pinned_one_is_refused(onnx_extra, tmp_path
         OnnxMiniLMEmbedder(tmp_path).embed(ONNX_TEXTS)
 
 
-def test_onnx_vectors_are_unit_rows_batched_by_length_and_cached(onnx_extra, tmp_path, monkeypatch):
-    vectors = OnnxMiniLMEmbedder(tmp_path, batch_size=2).embed(ONNX_TEXTS)
+def test_onnx_vectors_are_unit_rows_independent_of_other_texts_and_cached(onnx_extra, tmp_path, monkeypatch):
+    vectors = OnnxMiniLMEmbedder(tmp_path).embed(ONNX_TEXTS)
     assert vectors.shape == (len(ONNX_TEXTS), DIMENSIONS)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
-    # Batched by length or one at a time, the rounded vectors are the same.
+    # Among other texts or alone, the rounded vectors are the same.
     alone = np.vstack([OnnxMiniLMEmbedder(tmp_path / "one")._encode([t]) for t in ONNX_TEXTS])
     assert np.allclose(np.round(alone, embeddings.DECIMALS), vectors, atol=2e-5)
 
@@ -163,7 +163,7 @@ def test_onnx_vectors_are_unit_rows_batched_by_length_and_cached(onnx_extra, tmp
     monkeypatch.setattr(OnnxMiniLMEmbedder, "_load", no_model)
     again = OnnxMiniLMEmbedder(tmp_path).embed(list(reversed(ONNX_TEXTS)))
     assert np.array_equal(again, vectors[::-1])
-    assert (tmp_path / OnnxMiniLMEmbedder.cache_file).exists()
+    assert (tmp_path / OnnxMiniLMEmbedder(tmp_path).cache_file).exists()
     assert not (tmp_path / MiniLMEmbedder.cache_file).exists()  # the two runtimes never share vectors
 
 
@@ -172,4 +172,4 @@ def test_onnx_is_the_same_model_as_the_torch_one(onnx_extra, tmp_path):
     onnx = OnnxMiniLMEmbedder(tmp_path).embed(ONNX_TEXTS)
     torch = MiniLMEmbedder(tmp_path).embed(ONNX_TEXTS)
     # int8 weights: not the same numbers, the same direction.
-    assert (onnx * torch).sum(axis=1).min() > 0.99
+    assert (onnx * torch).sum(axis=1).min() > 0.97  # int8 activations: the same direction, not the same numbers

@@ -22,6 +22,7 @@ from scipy.sparse.linalg import norm as sparse_norm
 
 from slrflow.errors import ModelError
 from slrflow.ranking.balancers import BALANCERS, Balanced
+from slrflow.ranking.dense_features import TfidfMiniLMOnnx
 from slrflow.ranking.features import FEATURE_EXTRACTORS, Tfidf
 from slrflow.ranking.model import DEFAULT_MODEL, RankingModel
 
@@ -152,3 +153,12 @@ class TfidfTitle(Tfidf):
         norms = sparse_norm(matrix, axis=1)
         norms[norms == 0] = 1.0
         return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+@FEATURE_EXTRACTORS.register
+class TfidfMiniLMOnnx128(TfidfMiniLMOnnx):
+    """The torch-free dense features reading 128 tokens per record, the length all-MiniLM-L6-v2 was trained on,
+    instead of the 256 that sentence-transformers reads: about half the embedding time."""
+
+    name = "tfidf_minilm_onnx128"
+    max_tokens = 128

@@ -358,6 +358,9 @@ CANDIDATES: dict[str, dict] = {
         "classifier": "logistic_minilm",
         "classifier_params": {"weight": 0.5},
     },
+    # The torch-free all-MiniLM-L6-v2 (ONNX Runtime, int8 products), reading 256 or 128 tokens per record.
+    "onnx256": {"feature_extractor": "tfidf_minilm_onnx", "classifier": "logistic_minilm"},
+    "onnx128": {"feature_extractor": "tfidf_minilm_onnx128", "classifier": "logistic_minilm"},
 }
 
 
@@ -379,10 +382,10 @@ def run_one(job: tuple[str, str, int]) -> dict:
     return row | metrics([rid for rid, _ in order], prepared)
 
 
-def asreview_means(seeds: list[int]) -> dict[str, dict[str, float]]:
-    """ASReview's per-dataset means over the seeds, from results.csv (run.py's cache)."""
+def asreview_means(seeds: list[int], results: Path) -> dict[str, dict[str, float]]:
+    """ASReview's per-dataset means over the seeds, from a results CSV of run.py."""
     per: dict[str, list[dict]] = {}
-    with open(HERE / "results.csv", encoding="utf-8", newline="") as handle:
+    with open(results, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if row["tool"] == "asreview" and int(row["seed"]) in seeds:
                 per.setdefault(row["dataset"], []).append(row)
@@ -398,11 +401,14 @@ def main() -> int:
     parser.add_argument("--seeds", nargs="*", type=int, default=[1])
     parser.add_argument("--datasets", nargs="*", help="a subset of the tuning half")
     parser.add_argument("--jobs", type=int, default=1, help="simulations run in parallel")
+    parser.add_argument(
+        "--asreview", type=Path, default=HERE / "results.csv", help="run.py's results with ASReview's runs"
+    )
     args = parser.parse_args()
     tune, _ = split(datasets())
     if args.datasets:
         tune = [n for n in tune if n in args.datasets]
-    asreview = asreview_means(args.seeds)
+    asreview = asreview_means(args.seeds, args.asreview)
     rows = []
     with multiprocessing.Pool(args.jobs) as pool:
         for label in CANDIDATES:

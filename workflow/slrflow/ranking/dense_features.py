@@ -21,7 +21,8 @@ class TfidfMiniLMOnnx(TfidfMiniLM):
     """The default TF-IDF columns followed by the 384 columns of all-MiniLM-L6-v2 from ONNX Runtime."""
 
     name = "tfidf_minilm_onnx"
+    max_tokens = 256
 
     def _with_embedding(self, matrix: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
-        vectors = OnnxMiniLMEmbedder(self.cache_dir).embed(self._check(texts))
+        vectors = OnnxMiniLMEmbedder(self.cache_dir, self.max_tokens).embed(self._check(texts))
         return sp.hstack([matrix, sp.csr_matrix(vectors)], format="csr")
