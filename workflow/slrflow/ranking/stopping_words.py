@@ -34,18 +34,22 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{100 * value:.{digits}f} %"
 
 
+def _share(value: float) -> str:
+    """A whole percentage that a narrow column does not break from its sign."""
+    return percent(value, 0).replace(" ", "\u00a0")
+
+
 def claim_words(state: Mapping[str, Any] | None) -> str | None:
     """Buscar's verdict in one sentence; None for a state without the test's fields."""
     if not isinstance(state, Mapping) or any(key not in state for key in CLAIM_FIELDS):
         return None
-    target, confidence = percent(state["recall_target"], 0), percent(state["confidence"], 0)
-    p_value = f"p = {float(state['p_value']):.3f}"
+    target, confidence = _share(state["recall_target"]), _share(state["confidence"])
+    tested = f"recall ≥\u00a0{target} at {confidence} confidence (p\u00a0=\u00a0{float(state['p_value']):.3f})"
     if state["stop"]:
-        return f"you may stop: recall ≥ {target} is shown at {confidence} confidence ({p_value})."
-    return (
-        f"keep screening: recall ≥ {target} is not shown yet at {confidence} confidence ({p_value}); "
-        f"recall claimable now: {percent(state['claimable_recall'], 0)}."
-    )
+        return f"you may stop. Shown: {tested}."
+    claimable = float(state["claimable_recall"])
+    now = f"recall ≥\u00a0{_share(claimable)} can be claimed now" if claimable > 0 else "no recall can be claimed yet"
+    return f"keep screening. Not shown yet: {tested}; {now}."
 
 
 def estimate_words(estimate: Mapping[str, Any] | None) -> str | None:
@@ -54,18 +58,19 @@ def estimate_words(estimate: Mapping[str, Any] | None) -> str | None:
         return None
     if not estimate["reliable"]:
         # Recall is estimated as includes found / estimated includes: 0 exactly when none has been found.
-        why = "no include found so far" if not estimate["estimated_recall"] else "too few of the records screened"
+        why = "no include found so far" if not estimate["estimated_recall"] else "too few records screened so far"
         return f"not enough screened yet ({why})."
-    target = percent(estimate["recall_target"], 0)
+    target = _share(estimate["recall_target"])
     more = int(estimate["more_to_screen_for_target"])
     to_go = (
         f"{target} recall reached on this estimate"
         if more == 0
         else f"about {more:,} more {'record' if more == 1 else 'records'} to screen for {target} recall"
     )
+    relevant = int(estimate["estimated_relevant"])
     return (
-        f"recall about {percent(estimate['estimated_recall'], 0)}, "
-        f"about {int(estimate['estimated_relevant']):,} includes in total; {to_go}."
+        f"recall about {_share(estimate['estimated_recall'])}; "
+        f"about {relevant:,} {'include' if relevant == 1 else 'includes'} in total; {to_go}."
     )
 
 
