@@ -121,6 +121,18 @@ def test_screening_with_the_keyboard_writes_exactly_those_decisions_and_undo_tak
     assert page.locator("#n-screened").inner_text() == "3"
     assert page.locator("#toast").inner_text().startswith("Saved: maybe")
 
+    # The stopping state after these decisions: buscar's claim and the estimate, each under its own label.
+    assert server.review.wait_for_model("alice")
+    page.reload()
+    page.wait_for_selector("#stopping-estimate")
+    words = server.review.progress("alice", "title_abstract")["stopping"]["words"]
+    claim, estimate = page.locator("#stopping-claim"), page.locator("#stopping-estimate")
+    assert claim.inner_text() == f"The claim (buscar stopping rule): {words['claim']}"
+    assert claim.inner_text().startswith("The claim (buscar stopping rule): keep screening. Not shown yet: recall ≥")
+    assert estimate.inner_text() == f"An estimate, not a claim: {words['estimate']}"
+    assert estimate.inner_text().startswith("An estimate, not a claim: recall about ")
+    assert "estimate" not in claim.inner_text()
+
     assert press(page, "u") == third
     assert log_rows(log) == [(first, "include", ""), (second, "exclude", "wrong intervention")]
     assert press(page, "Control+z") == second

@@ -25,6 +25,8 @@ from slrflow.app.views import decision_view, fulltext_view, record_fields, setti
 from slrflow.config import load_config
 from slrflow.errors import DecisionLogError
 from slrflow.layout import ResultsLayout
+from slrflow.ranking.pipeline import stopping_figures
+from slrflow.ranking.stopping_words import in_words
 from slrflow.screening.decisions import DECISIONS, LOG_COLUMNS, STAGES, Decision, checked_decision, format_line
 from slrflow.screening.model import build_model, build_stopper, query_text
 from slrflow.screening.queues import awaits
@@ -193,7 +195,8 @@ class Review:
             )
 
     def _stopping(self, screened: Sequence[int], n_total: int) -> dict[str, Any]:
-        return build_stopper(self.config).evaluate(screened, n_total).to_dict()
+        # The claim and the estimate from the same labels in screening order, as `slrflow rank` writes them.
+        return in_words(stopping_figures(build_stopper(self.config), screened, n_total))
 
     def next_record(self, reviewer: str, stage: str) -> str | None:
         """The reviewer's next study: the first pending one in the current ranking."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from slrflow.layout import ResultsLayout
+from slrflow.ranking.stopping_words import in_words
 from slrflow.screening.decisions import Decision
 from slrflow.tables import split_list
 
@@ -129,11 +130,13 @@ def settings_view(
 
 
 def stopping_file(directory: Path) -> dict[str, Any] | None:
-    """The workflow's stopping rule state (results/screening/stopping.json), shown until the app's model trains."""
+    """The workflow's stopping rule state (results/screening/stopping.json) in words, shown until the app's model
+    trains."""
     try:
-        return json.loads(ResultsLayout.of_review(directory).stopping.read_text(encoding="utf-8"))
+        stopping = json.loads(ResultsLayout.of_review(directory).stopping.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return in_words(stopping) if isinstance(stopping, dict) else None
 
 
 def build_argv() -> list[str]:

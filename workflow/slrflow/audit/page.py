@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from slrflow.audit.charts import COLOURS, decision_bars, timeline
 from slrflow.audit.prisma_boxes import BOXES, box_label, identified, prisma_rows
 from slrflow.audit.report import AuditReport
+from slrflow.ranking.stopping_words import ESTIMATE_CAVEAT, ESTIMATE_LABEL, estimate_words, percent
 from slrflow.screening.decisions import DECISIONS
 from slrflow.tables import atomic_open
 
@@ -46,9 +47,17 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters.update(
-        fmt=_fmt, pct=_pct, when=_when, stage=_stage, kappa_words=_kappa_words, duration=_duration
+        fmt=_fmt,
+        pct=percent,
+        estimate_words=estimate_words,
+        when=_when,
+        stage=_stage,
+        kappa_words=_kappa_words,
+        duration=_duration,
     )
-    environment.globals.update(DECISIONS=DECISIONS, COLOURS=COLOURS)
+    environment.globals.update(
+        DECISIONS=DECISIONS, COLOURS=COLOURS, ESTIMATE_LABEL=ESTIMATE_LABEL, ESTIMATE_CAVEAT=ESTIMATE_CAVEAT
+    )
     return environment
 
 
@@ -136,10 +145,6 @@ def _fmt(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(_fmt(v) for v in value)
     return str(value)
-
-
-def _pct(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{100 * value:.{digits}f} %"
 
 
 def _kappa_words(kappa: float | None) -> str:

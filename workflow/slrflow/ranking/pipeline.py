@@ -24,7 +24,7 @@ from slrflow.ranking.session import ScreeningSession
 from slrflow.ranking.stopping import BuscarStopper, StoppingState
 from slrflow.screening.state import STUDY_STATUSES
 
-__all__ = ["RankResult", "decision_order", "rank_review"]
+__all__ = ["RankResult", "decision_order", "rank_review", "stopping_figures"]
 
 TRAINING_LABEL: dict[str, int] = {"include": 1, "exclude": 0}
 STOPPING_LABEL: dict[str, int] = {"include": 1, "maybe": 1, "exclude": 0}
@@ -62,6 +62,13 @@ def decision_order(
     decided = [rid for rid in record_ids if statuses.get(rid) in STOPPING_LABEL]
     epoch = datetime.min.replace(tzinfo=UTC)
     return sorted(decided, key=lambda rid: (_when(first_decided_at.get(rid)) or epoch, position[rid]))
+
+
+def stopping_figures(stopper: BuscarStopper, labels: Sequence[int], n_total: int) -> dict[str, Any]:
+    """The claim (the stopper's test, StoppingState's fields) and, under `estimate`, where recall most likely is
+    (RecallEstimate's fields at the stopper's recall target), both from the same labels in screening order."""
+    state: StoppingState = stopper.evaluate(labels, n_total)
+    return state.to_dict() | {"estimate": estimate_recall(labels, n_total, stopper.recall_target).to_dict()}
 
 
 def rank_review(
@@ -112,7 +119,7 @@ def rank_review(
     order = decision_order(record_ids, status_of, first_decided_at)
     progress = [STOPPING_LABEL[status_of[rid]] for rid in order]
     stopper = BuscarStopper(recall_target=recall_target, confidence=confidence)
-    state: StoppingState = stopper.evaluate(progress, len(record_ids))
+    figures = stopping_figures(stopper, progress, len(record_ids))
     stop_at = stopper.first_stop(progress, len(record_ids), every=max(1, len(progress) // 200))
     card = session.describe()
     card["model"] = identity
@@ -126,12 +133,12 @@ def rank_review(
     card["library_versions"] = library_versions()
     card["status_counts"] = {s: sum(1 for v in status_of.values() if v == s) for s in sorted(STUDY_STATUSES)}
     card["decisions_for_unknown_records"] = sorted(set(statuses) - set(record_ids))
-    stopping = state.to_dict() | {
+    estimate = figures.pop("estimate")
+    stopping = figures | {
         "screened_in_decision_order": len(progress),
         "first_stop_at": stop_at,
         "note": "buscar hypergeometric test (Callaghan & Müller-Hansen 2020) over the decided studies in the "
         "order of their first decision; maybe counts as relevant; conflict and pending count as unscreened",
-        # Where recall most likely is, labelled an estimate; the claim is buscar's above.
-        "estimate": estimate_recall(progress, len(record_ids), recall_target).to_dict(),
+        "estimate": estimate,
     }
     return RankResult(ranking, queue, card, stopping, progress, stop_at)

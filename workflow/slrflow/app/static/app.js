@@ -205,6 +205,26 @@ function fullText(r) {
   return nodes;
 }
 
+// The claim (buscar's test) and the estimate, each under its own label; the server words both (stopping_words.py).
+function renderStopping(p) {
+  const box = $("stopping");
+  box.replaceChildren();
+  if (p.stage !== "title_abstract") {
+    box.append(el("p", { text: `${p.total} ${p.total === 1 ? "study" : "studies"} reached full text.` }));
+    return;
+  }
+  const words = p.stopping && p.stopping.words;
+  if (!words || !words.claim) {
+    box.append(el("p", { text: "Stopping rule: not evaluated yet." }));
+    return;
+  }
+  box.append(
+    el("p", { id: "stopping-claim", class: `claim${p.stopping.stop ? " stop" : ""}` },
+      el("b", { text: `${words.claim_label}: ` }), words.claim),
+    el("p", { id: "stopping-estimate", class: "estimate", title: words.estimate_caveat },
+      el("b", { text: `${words.estimate_label}: ` }), words.estimate || "none for this ranking yet."));
+}
+
 function renderProgress(p) {
   $("n-screened").textContent = p.screened;
   $("n-included").textContent = p.counts.include;
@@ -212,22 +232,7 @@ function renderProgress(p) {
   $("n-left").textContent = Math.max(p.total - p.screened, 0);
   $("bar-fill").style.width = `${p.total ? (100 * p.screened) / p.total : 0}%`;
   $("undo").disabled = !p.undo_available;
-  const stop = $("stopping");
-  stop.classList.remove("stop");
-  if (p.stage !== "title_abstract") {
-    stop.textContent = `${p.total} ${p.total === 1 ? "study" : "studies"} reached full text.`;
-  } else if (p.stopping) {
-    const s = p.stopping;
-    const pct = (x) => `${Math.round(100 * x)}%`;
-    if (s.stop) {
-      stop.classList.add("stop");
-      stop.textContent = `Stopping rule (${s.rule}): you may stop — recall ≥ ${pct(s.recall_target)} at ${pct(s.confidence)} confidence.`;
-    } else {
-      stop.textContent = `Stopping rule (${s.rule}): keep screening — p = ${s.p_value.toFixed(3)}, claimable recall ${pct(s.claimable_recall)} (target ${pct(s.recall_target)}).`;
-    }
-  } else {
-    stop.textContent = "Stopping rule: not evaluated yet.";
-  }
+  renderStopping(p);
   $("plot").innerHTML = p.plot || "";  // SVG drawn by the server from numbers only
   const trained = p.model_trained_on ? ` · trained on ${p.model_trained_on} decisions` : "";
   $("model").textContent = p.model_error ? `Model: ${p.model_error}` : `Ranking: ${p.model}${trained}${p.model_up_to_date ? "" : " · retraining…"}`;
