@@ -1,11 +1,12 @@
-"""Embedding speed: all-MiniLM-L6-v2 on ONNX Runtime (int8, slrflow[onnx]) against torch (slrflow[embeddings]).
+"""Embedding speed: all-MiniLM-L6-v2 on ONNX Runtime (int8 products, slrflow[onnx]) against torch (slrflow[embeddings]).
 
     python benchmarks/ranker/embed_speed.py [--records 2000] [--torch-records 500] [--repeats 1]
 
 Both embed the same real records (title, abstract and keywords, as the ranking reads them; the first records of
 the shared benchmark datasets in alphabetical order) from a cold cache, in one process, alternating ONNX and
 torch so that load from other users of the machine falls on both. Each uses every core this process may run on;
-torch as the `tfidf_minilm` features call it (batches of 32 in input order), ONNX batched by token count.
+torch as the `tfidf_minilm` features call it (batches of 32 in input order), ONNX one text per run, as many
+at once as there are cores. The int8 model is derived before the clock starts (a one-off per machine).
 Prints a table with records per second and the time for 20,000 records (measured when --records is 20,000,
 otherwise projected from the rate); since other users' load slows the wall clock, also the CPU seconds used and
 what they take on idle cores (CPU seconds / cores), and the load average. Appends the rows to

@@ -19,7 +19,7 @@ from slrflow import __version__
 from slrflow.errors import ModelError
 from slrflow.ranking.balancers import BALANCERS, Balancer
 from slrflow.ranking.classifiers import CLASSIFIERS, Classifier
-from slrflow.ranking.features import FEATURE_EXTRACTORS, FeatureExtractor
+from slrflow.ranking.features import FEATURE_EXTRACTORS, FeatureExtractor, TfidfMiniLM
 from slrflow.ranking.queriers import QUERIERS, Querier
 
 __all__ = ["DEFAULT_MODEL", "FORMER_IDENTITIES", "RankingModel", "library_versions"]
@@ -138,9 +138,9 @@ class RankingModel(BaseEstimator):
             raise ModelError(f"retrain_growth must be >= 0, not {self.retrain_growth}")
         if not (isinstance(self.pseudo_negatives, int) and self.pseudo_negatives >= 0):
             raise ModelError(f"pseudo_negatives must be a whole number >= 0, not {self.pseudo_negatives!r}")
-        if self.classifier == "logistic_minilm" and self.feature_extractor not in ("tfidf_minilm", "tfidf_minilm_onnx"):
+        features = self.build_features()
+        if self.classifier == "logistic_minilm" and not isinstance(features, TfidfMiniLM):
             raise ModelError("the logistic_minilm classifier needs the tfidf_minilm(_onnx) feature extractor")
-        self.build_features()
         self.build_classifier()
         self.build_balancer()
         self.build_querier()
