@@ -106,3 +106,89 @@ def test_rank_review_writes_the_estimate_beside_the_claim():
     assert "estimate, not a claim" in estimate["note"]
     assert estimate["estimated_relevant"] >= 10 and 0 < estimate["estimated_recall"] <= 1
     assert stopping["claimable_recall"] <= 1  # the claim stays buscar's, beside it
+
+
+def test_the_rate_integral_is_the_integral_of_the_rate():
+    from scipy.integrate import quad
+
+    from slrflow.ranking.estimate import log_mass
+
+    for family, k in [("exponential", 0.003), ("hyperbolic", 0.05), ("power", 0.6), ("power", 1.0), ("power", 1.7)]:
+
+        def rate(x: float, family: str = family, k: float = k) -> float:
+            return {"exponential": math.exp(-k * x), "hyperbolic": 1 / (1 + k * x), "power": (1 + x) ** -k}[family]
+
+        for start, end in [(0, 100), (250, 3000)]:
+            numeric = quad(rate, start, end, limit=200)[0]
+            assert math.exp(log_mass(start, end, k, family)) == pytest.approx(numeric, rel=1e-6), (family, k)
+
+
+def test_fit_recovers_a_known_power_law():
+    # Over six orders (about 85 includes each) the fitted exponent is within 0.1 of the true 0.5.
+    x = np.arange(20000) + 0.5
+    for seed in range(6):
+        labels = (np.random.default_rng(seed).random(len(x)) < 0.3 * (1 + x) ** -0.5).astype(int)
+        a, k = fit_rate(labels, "power")
+        assert k == pytest.approx(0.5, abs=0.1)
+        assert a == pytest.approx(0.3, rel=1.0)
+
+
+@pytest.mark.parametrize("family", ["exponential", "hyperbolic", "power"])
+@pytest.mark.parametrize("window", [1.0, 0.5])
+def test_on_a_random_order_the_estimated_total_is_unbiased_once_the_fall_is_tested(family, window):
+    # A random order has a constant rate. Fitted freely, k >= 0 takes up noise that front-loads the includes but
+    # not the reverse, so the expected total (found + expected left) falls short of the true total on average;
+    # with the fall kept only where a likelihood-ratio test at 5 % rejects a constant rate, it averages the truth.
+    rng = np.random.default_rng(5)
+    n_total, relevant, free, tested = 2000, 60, [], []
+    for _ in range(200):
+        labels = np.zeros(n_total, dtype=int)
+        labels[rng.choice(n_total, relevant, replace=False)] = 1
+        head = labels[:800]
+        for errors, fall_test in ((free, None), (tested, 0.05)):
+            estimate = estimate_recall(
+                head, n_total, family=family, window=window, min_screened=0.0, fall_test=fall_test
+            )
+            errors.append(int(head.sum()) + estimate.expected_relevant_left - relevant)
+    assert float(np.mean(free)) < -0.05 * relevant
+    assert abs(float(np.mean(tested))) < 0.05 * relevant
+
+
+def test_the_window_fits_the_recent_rate():
+    # 40 includes in the first 200 records, then one every 100: fitted to the last half, the rate is the recent
+    # one, so 10 more are expected in the next 1000 records; fitted to all, the early burst sets the curve and an
+    # exponential expects almost none.
+    labels = np.zeros(1000, dtype=int)
+    labels[2:200:5] = 1
+    labels[250::100] = 1
+    recent = estimate_recall(labels, 2000, family="exponential", window=0.5, min_screened=0.0)
+    assert fit_rate(labels, "exponential", window=0.5) == (pytest.approx(0.01), 0.0)
+    assert recent.expected_relevant_left == pytest.approx(10.0)
+    assert recent.window == 0.5 and "last 50%" in recent.method
+    assert estimate_recall(labels, 2000, family="exponential", min_screened=0.0).expected_relevant_left < 1.0
+    with pytest.raises(ModelError):
+        fit_rate(labels, "power", window=0.0)
+
+
+@pytest.mark.parametrize("family", ["exponential", "hyperbolic", "power"])
+def test_the_estimate_is_deterministic(family):
+    labels = poisson_order(np.random.default_rng(2), 3000, 0.3, 0.003, "exponential")[:700]
+    first = estimate_recall(labels, 3000, family=family, window=0.5).to_dict()
+    assert all(estimate_recall(labels, 3000, family=family, window=0.5).to_dict() == first for _ in range(3))
+
+
+def test_the_knee_rule_on_known_gain_curves():
+    from slrflow.ranking.estimate import knee_reached, knee_slope_ratio
+
+    # 50 includes in the first 99 records, one more at 501: the knee is the 99th record, slope 50 / 99 before it
+    # and (1 + 1) / 901 after it, a ratio of about 227.5 >= 156 - 51.
+    labels = np.zeros(1000, dtype=int)
+    labels[:100:2] = 1
+    labels[500] = 1
+    assert knee_slope_ratio(labels) == pytest.approx(50 / 99 * 901 / 2)
+    assert knee_reached(labels) and not knee_reached(labels[:120], min_records=150)
+    # A random order has no knee to speak of.
+    rng = np.random.default_rng(4)
+    shuffled = rng.permutation(labels)
+    assert knee_slope_ratio(shuffled) < 6 and not knee_reached(shuffled)
+    assert knee_slope_ratio(np.zeros(10, dtype=int)) == 0.0
