@@ -192,3 +192,25 @@ def test_the_knee_rule_on_known_gain_curves():
     shuffled = rng.permutation(labels)
     assert knee_slope_ratio(shuffled) < 6 and not knee_reached(shuffled)
     assert knee_slope_ratio(np.zeros(10, dtype=int)) == 0.0
+
+
+def test_the_predictive_quantile_counts_the_uncertainty_of_the_rate():
+    # 15 includes among 2,000 records in random order, 400 screened: about 3 found, so the rate is known only
+    # roughly. The plug-in Poisson 90 % quantile of the includes left covers the true number in little more than
+    # half of the orders; the predictive one (rate uncertain too) in most of them.
+    rng = np.random.default_rng(9)
+    covered = {False: 0, True: 0}
+    for _ in range(300):
+        labels = np.zeros(2000, dtype=int)
+        labels[rng.choice(2000, 15, replace=False)] = 1
+        head = labels[:400]
+        for predictive in covered:
+            estimate = estimate_recall(
+                head, 2000, family="hyperbolic", quantile=0.9, min_screened=0.0, fall_test=0.05, predictive=predictive
+            )
+            covered[predictive] += estimate.estimated_relevant >= 15
+    assert covered[False] / 300 < 0.6 and covered[True] / 300 > 0.75
+    # No include in the window: the fitted level is 0, the predictive count is not.
+    labels = np.array([1] * 5 + [0] * 195)
+    assert estimate_recall(labels, 1000, window=0.5).expected_relevant_left == 0
+    assert estimate_recall(labels, 1000, window=0.5, predictive=True, quantile=0.9).estimated_relevant > 5

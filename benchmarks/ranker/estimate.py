@@ -48,12 +48,13 @@ SEEDS = (1, 2, 3, 4, 5)
 QUANTILES = (0.5, 0.8, 0.9, 0.95, 0.99)
 WINDOWS = (1.0, 0.5, 0.25)  # share of the screened records the rate is fitted to (the most recent ones)
 FALL_TESTS = (None, 0.05)  # keep the fitted fall always, or only where a likelihood-ratio test at 5 % backs it
+PREDICTIVE = (False, True)  # quantile of the Poisson count at the fitted rate, or of the predictive count
 MIN_SCREENED = (0.05, 0.1, 0.2)
 KNEE_RECORDS = (KNEE_MIN_RECORDS, 1000)  # the knee rule's minimum effort: Cormack and Grossman's 150, and 1000
-# A setting: (rate function, window, fall test, quantile, min share screened), or ("knee", min records, None,
-# None, min share screened).
-GRID: list[tuple] = list(itertools.product(RATE_FUNCTIONS, WINDOWS, FALL_TESTS, QUANTILES, MIN_SCREENED))
-GRID += [("knee", records, None, None, m) for records, m in itertools.product(KNEE_RECORDS, MIN_SCREENED)]
+# A setting: (rate function, window, fall test, predictive, quantile, min share screened), or ("knee", min
+# records, None, None, None, min share screened).
+GRID: list[tuple] = list(itertools.product(RATE_FUNCTIONS, WINDOWS, FALL_TESTS, PREDICTIVE, QUANTILES, MIN_SCREENED))
+GRID += [("knee", records, None, None, None, m) for records, m in itertools.product(KNEE_RECORDS, MIN_SCREENED)]
 LARGE = 19  # the goal is stated for sets with more than 19 includes
 
 
@@ -77,9 +78,9 @@ def full_labels(name: str, seed: int, model: str) -> tuple | None:
 def replay(labels: np.ndarray) -> dict[tuple, int]:
     """For every setting of the grid, the number screened at the first estimated stop (len(labels) if none).
 
-    The minimum share screened only withholds a stop, so each (rate function, window, test, quantile) is evaluated
-    once per check and the minimum applied afterwards; a fit is no longer made once all its quantiles have said stop
-    past the largest minimum.
+    The minimum share screened only withholds a stop, so each (rate function, window, test, predictive, quantile)
+    is evaluated once per check and the minimum applied afterwards; a fit is no longer made once all its quantiles
+    have said stop past the largest minimum.
     """
     n_total = len(labels)
     every = max(1, n_total // 200)
@@ -87,21 +88,21 @@ def replay(labels: np.ndarray) -> dict[tuple, int]:
     reached: dict[tuple, list[int]] = {}
     latest = max(MIN_SCREENED) * n_total
     for rate_function, window, test in itertools.product(RATE_FUNCTIONS, WINDOWS, FALL_TESTS):
-        keys = [(rate_function, window, test, q) for q in QUANTILES]
+        keys = [(rate_function, window, test, p, q) for p in PREDICTIVE for q in QUANTILES]
         for n in checks:
             if all(any(at >= latest for at in reached.get(key, [])) for key in keys):
                 break
             head = labels[:n]
             fit = fit_rate(head, rate_function, window, test)
             for key in keys:
-                estimate = estimate_recall(head, n_total, TARGET, rate_function, key[3], 0.0, fit, window, test)
+                estimate = estimate_recall(head, n_total, TARGET, rate_function, key[4], 0.0, fit, window, test, key[3])
                 if estimate.target_reached:
                     reached.setdefault(key, []).append(n)
     for records in KNEE_RECORDS:
-        reached[("knee", records, None, None)] = [n for n in checks if knee_reached(labels[:n], records)]
+        reached[("knee", records, None, None, None)] = [n for n in checks if knee_reached(labels[:n], records)]
     stops = {}
     for setting in GRID:
-        at = [n for n in reached.get(setting[:4], []) if n >= setting[4] * n_total]
+        at = [n for n in reached.get(setting[:5], []) if n >= setting[5] * n_total]
         stops[setting] = at[0] if at else n_total
     return stops
 
@@ -168,12 +169,13 @@ def spread(mine: list[dict], key: str) -> str:
 def describe(setting: tuple | None) -> str:
     if setting is None:
         return "buscar (the claim)"
-    method, second, test, quantile, min_screened = setting
+    method, second, test, predictive, quantile, min_screened = setting
     if method == "knee":
         return f"knee, min {second} records, min {min_screened:.0%}"
     window = "" if second == 1.0 else f", last {second:.0%}"
     tested = "" if test is None else f", fall tested at {test}"
-    return f"{method}{window}{tested}, q {quantile}, min {min_screened:.0%}"
+    kind = ", predictive" if predictive else ""
+    return f"{method}{window}{tested}{kind}, q {quantile}, min {min_screened:.0%}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -243,10 +245,10 @@ def report(rows: list[dict], tune: set[str], held_out: set[str]) -> str:
         line("-", left_out, out, None)
     lines += ["", "Each candidate alone: its best setting by the same rule on the tuning half, on the held-out half:"]
     lines += ["", header]
-    candidates = dict.fromkeys(s[:3] for s in GRID)
+    candidates = dict.fromkeys(s[:4] for s in GRID)
     for candidate in candidates:
         line(
-            "tuning half", "held-out half", held_out, choose(by_setting, tune, [s for s in GRID if s[:3] == candidate])
+            "tuning half", "held-out half", held_out, choose(by_setting, tune, [s for s in GRID if s[:4] == candidate])
         )
     lines += ["", "Per dataset, the setting chosen on the tuning half (mean over seeds; * = held-out half):", ""]
     lines += ["| dataset | incl. | runs reaching 0.95 | min recall | work saved | oracle saved | buscar saved |"]

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
-from scipy.stats import chi2, poisson
+from scipy.stats import chi2, nbinom, poisson
 
 from slrflow.errors import ModelError
 from slrflow.ranking.stopping import _check
@@ -142,6 +142,7 @@ class RecallEstimate:
     note: str
     window: float = 1.0
     fall_test: float | None = None
+    predictive: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -157,11 +158,16 @@ def estimate_recall(
     rate: tuple[float, float] | None = None,
     window: float = 1.0,
     fall_test: float | None = None,
+    predictive: bool = False,
 ) -> RecallEstimate:
     """The point-process estimate after screening `labels` (in screening order) of `n_total` records.
 
     `rate` is a fitted (a, k) of `family` for these labels, `window` and `fall_test` (`fit_rate`), to reuse one
-    fit for several quantiles.
+    fit for several quantiles. `predictive` takes the quantile of the predictive distribution of the includes
+    left, in which the rate's level is uncertain as well (after r includes in the window, Gamma(r + 1/2) under
+    Jeffreys' prior: a negative binomial count); without it, of the Poisson count at the fitted level. The
+    difference matters where few includes were found in the window, and where none were: the fitted level is
+    then 0 but the predictive one is not.
     """
     if not 0 < recall_target <= 1:
         raise ModelError(f"recall target must be in (0, 1], not {recall_target}")
@@ -171,13 +177,20 @@ def estimate_recall(
     n, r = len(array), int(array.sum())
     n_left = n_total - n
     a, k = rate if rate is not None else fit_rate(array, family, window, fall_test)
-    if n_left == 0 or a == 0:
-        mean_left = 0.0
+    start = _window_start(n, window)
+    if n_left == 0 or n == start:
+        ratio = 0.0  # the rate's mass left over its mass in the window
     elif k == 0:
-        mean_left = a * n_left
+        ratio = n_left / (n - start)
     else:
-        mean_left = a * math.exp(log_mass(n, n_total, k, family))
-    left = min(int(poisson.ppf(quantile, mean_left)) if mean_left > 0 else 0, n_left)
+        ratio = math.exp(log_mass(n, n_total, k, family) - log_mass(start, n, k, family))
+    if predictive and ratio > 0:
+        shape = int(array[start:].sum()) + 0.5
+        mean_left = shape * ratio
+        left = min(int(nbinom.ppf(quantile, shape, 1 / (1 + ratio))), n_left)
+    else:
+        mean_left = a * (n_left if k == 0 or n_left == 0 else math.exp(log_mass(n, n_total, k, family)))
+        left = min(int(poisson.ppf(quantile, mean_left)) if mean_left > 0 else 0, n_left)
     relevant = r + left
     recall = r / relevant if relevant else 0.0
     needed = math.ceil(recall_target * relevant) - r  # includes still to find for the target
@@ -185,6 +198,7 @@ def estimate_recall(
     reliable = r > 0 and n >= min_screened * n_total
     fitted_on = "" if window >= 1 else f", fitted to the last {window:.0%} screened"
     fitted_on += "" if fall_test is None else f", fall tested at {fall_test:g}"
+    fitted_on += ", predictive" if predictive else ""
     return RecallEstimate(
         method=f"point process ({family} rate{fitted_on}), Sneyd & Stevenson 2019",
         recall_target=recall_target,
@@ -202,6 +216,7 @@ def estimate_recall(
         ),
         window=window,
         fall_test=fall_test,
+        predictive=predictive,
     )
 
 
