@@ -214,6 +214,7 @@ def estimate_recall(
         note=(
             f"an estimate, not a claim: the {quantile:.0%} quantile of the relevant records a fitted {family} "
             f"rate expects among the {n_left} unscreened"
+            + (", its level uncertain too" if predictive else "")
             + ("" if reliable else f"; not relied on before {min_screened:.0%} of the records are screened")
         ),
         window=window,
