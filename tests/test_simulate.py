@@ -101,17 +101,21 @@ def test_unknown_prior_is_an_error(data, tmp_path, capsys):
     assert "'nope'" in capsys.readouterr().err
 
 
+TFIDF_MODEL = {"feature_extractor": "tfidf", "classifier": "logistic"}  # the default before the dense model
+
+
 @pytest.mark.parametrize("seed", [0, 3])
-def test_the_default_model_screens_as_before_its_rejected_options_left(data, fixtures, seed):
+def test_the_tfidf_model_screens_as_before_its_rejected_options_left(data, fixtures, seed):
     """Moving the measured-and-rejected options out of RankingModel changed its identity, not its rankings."""
     _, rows, include, exclude = data
     with open(fixtures / "ranking" / "shoulder_60_default_order.json", encoding="utf-8") as handle:
         before = json.load(handle)["orders"][str(seed)]
     ids, texts = [r["record_id"] for r in rows], [record_text(r) for r in rows]
     labels = [int(r["label_included"]) for r in rows]
-    order = simulate(ids, texts, labels, [include, exclude], RankingModel(random_state=seed), screen_all=True)
+    model = RankingModel(random_state=seed, **TFIDF_MODEL)
+    order = simulate(ids, texts, labels, [include, exclude], model, screen_all=True)
     assert [record_id for record_id, _ in order] == before
-    session = ScreeningSession(ids, texts, RankingModel(random_state=seed))
+    session = ScreeningSession(ids, texts, RankingModel(random_state=seed, **TFIDF_MODEL))
     card = session.describe()  # model.json
     assert (card["model"], card["same_rankings_as"]) == ("logistic+tfidf+max@84c6058c", ["logistic+tfidf+max@a94ad635"])
     assert RankingModel().get_params().keys() == {

@@ -1,8 +1,8 @@
 """Choose the default ranking model by a rule fixed in advance, on one group of datasets, and report the others.
 
-    python benchmarks/ranker/run.py --seeds 1 2 3 4 5                          # default model and ASReview
-    python benchmarks/ranker/run.py --tool slrflow --model onnx --seeds 1 2 3 4 5
-    python benchmarks/ranker/choose.py default onnx                            # the tables below
+    python benchmarks/ranker/run.py --model tfidf --seeds 1 2 3 4 5            # TF-IDF alone, and ASReview
+    python benchmarks/ranker/run.py --tool slrflow --seeds 1 2 3 4 5           # the default (dense) model
+    python benchmarks/ranker/choose.py tfidf default                           # the tables below
 
 Reads run.py's per-run results (results.csv for the default model, results_<model>.csv for the others; each
 holds ASReview's runs on the same files, priors and seeds). The rule, fixed before any held-out result was seen:

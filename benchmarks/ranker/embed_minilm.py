@@ -1,6 +1,6 @@
 """Fill the benchmark's embedding cache (all-MiniLM-L6-v2) ahead of the dense-model runs, dataset by dataset.
 
-    .venv/bin/python benchmarks/ranker/embed_minilm.py [--half tune|held_out|all] [--reverse]   # ONNX (slrflow[onnx])
+    .venv/bin/python benchmarks/ranker/embed_minilm.py [--half tune|held_out|all] [--reverse]   # ONNX
     .venv/bin/python benchmarks/ranker/embed_minilm.py --runtime torch     # tfidf_minilm (slrflow[embeddings])
 
 The vectors go where run.py and tune.py point slrflow's cache (SLRFLOW_CACHE): benchmarks/ranker/work/embeddings/.

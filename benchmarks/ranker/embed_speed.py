@@ -1,4 +1,4 @@
-"""Embedding speed: all-MiniLM-L6-v2 on ONNX Runtime (int8 products, slrflow[onnx]) against torch (slrflow[embeddings]).
+"""Embedding speed: all-MiniLM-L6-v2 on ONNX Runtime (int8 products) against torch (slrflow[embeddings]).
 
     python benchmarks/ranker/embed_speed.py [--records 2000] [--torch-records 500] [--repeats 1]
 

@@ -37,12 +37,12 @@ ASREVIEW_VENV = HERE / f".venv-asreview-{ASREVIEW_VERSION}"
 SLRFLOW = REPO / ".venv" / "bin" / "slrflow"
 SEEDS = (1, 2, 3)
 TOOLS = ("slrflow", "asreview")
-# slrflow's ranking models: the default, and TF-IDF plus all-MiniLM-L6-v2 on torch (slrflow[embeddings]) or on
-# ONNX Runtime (slrflow[onnx]).
+# slrflow's ranking models: the default (TF-IDF plus all-MiniLM-L6-v2 on ONNX Runtime), TF-IDF alone (the
+# default until issue 16), and TF-IDF plus all-MiniLM-L6-v2 on torch (slrflow[embeddings]).
 MODELS = {
     "default": [],
+    "tfidf": ["--feature-extractor", "tfidf", "--classifier", "logistic"],
     "minilm": ["--feature-extractor", "tfidf_minilm", "--classifier", "logistic_minilm"],
-    "onnx": ["--feature-extractor", "tfidf_minilm_onnx", "--classifier", "logistic_minilm"],  # slrflow[onnx]
 }
 EMBEDDING_CACHE = WORK / "embeddings"  # SLRFLOW_CACHE for the runs; embed_minilm.py can fill it beforehand
 

