@@ -173,3 +173,14 @@ def test_onnx_is_the_same_model_as_the_torch_one(onnx_extra, tmp_path):
     torch = MiniLMEmbedder(tmp_path).embed(ONNX_TEXTS)
     # int8 weights: not the same numbers, the same direction.
     assert (onnx * torch).sum(axis=1).min() > 0.97  # int8 activations: the same direction, not the same numbers
+
+
+def test_the_int8_model_is_derived_once_the_same_every_time_and_whole(onnx_extra, tmp_path):
+    source, _ = embeddings.onnx_model_files()
+    first = embeddings.quantized_model(source, tmp_path / "a")
+    second = embeddings.quantized_model(source, tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()
+    derived_at = first.stat().st_mtime_ns
+    assert embeddings.quantized_model(source, tmp_path / "a") == first
+    assert first.stat().st_mtime_ns == derived_at  # read from the cache, not derived again
+    assert list((tmp_path / "a").iterdir()) == [first]  # no temporary file left behind

