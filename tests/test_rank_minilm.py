@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import importlib.util
 import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -184,3 +186,22 @@ def test_the_int8_model_is_derived_once_the_same_every_time_and_whole(onnx_extra
     assert embeddings.quantized_model(source, tmp_path / "a") == first
     assert first.stat().st_mtime_ns == derived_at  # read from the cache, not derived again
     assert list((tmp_path / "a").iterdir()) == [first]  # no temporary file left behind
+
+
+def test_two_processes_deriving_the_int8_model_at_once_both_get_a_whole_file(onnx_extra, tmp_path):
+    code = (
+        "import sys; from pathlib import Path; from slrflow.ranking import embeddings as e; "
+        "print(e.quantized_model(e.onnx_model_files()[0], Path(sys.argv[1])))"
+    )
+    writers = [
+        subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    paths = {writer.communicate(timeout=300)[0].strip() for writer in writers}
+    assert all(writer.returncode == 0 for writer in writers)
+    (derived,) = paths
+    assert list(tmp_path.iterdir()) == [Path(derived)]
+    assert (
+        Path(derived).read_bytes()
+        == embeddings.quantized_model(embeddings.onnx_model_files()[0], tmp_path / "b").read_bytes()
+    )
