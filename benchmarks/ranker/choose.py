@@ -24,14 +24,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from protocol import datasets, split  # noqa: E402
+from protocol import FAMILIES, datasets, family, split  # noqa: E402
 
 WORST_ALLOWED = -0.05  # the bound: no dataset more than 0.05 below ASReview
-FAMILIES = ("Cohen 2006", "CLEF 2017", "other")
-
-
-def family(name: str) -> str:
-    return "Cohen 2006" if name.startswith("cohen2006") else "CLEF 2017" if name.startswith("clef2017") else "other"
 
 
 def load(model: str) -> dict[str, list[dict]]:

@@ -34,7 +34,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from protocol import DATA, datasets, prepare, split  # noqa: E402
+from protocol import DATA, FAMILIES, datasets, family, prepare, split  # noqa: E402
 from run import MODELS, WORK, load_order, stopping_replay  # noqa: E402
 
 from slrflow.ranking.estimate import (  # noqa: E402
@@ -62,10 +62,6 @@ PACKAGE_SETTING = tuple(
     _DEFAULTS[name] for name in ("family", "window", "fall_test", "predictive", "quantile", "min_screened")
 )
 LARGE = 19  # the goal is stated for sets with more than 19 includes
-
-
-def family(name: str) -> str:
-    return "Cohen 2006" if name.startswith("cohen2006") else "CLEF 2017" if name.startswith("clef2017") else "other"
 
 
 def full_labels(name: str, seed: int, model: str) -> tuple | None:
@@ -251,7 +247,7 @@ def report(rows: list[dict], tune: set[str], held_out: set[str]) -> tuple[str, s
     line("package", "held-out half", held_out, PACKAGE_SETTING)
     line("-", "held-out half", held_out, None)
     present = {r["dataset"] for r in rows}
-    for left_out in ("Cohen 2006", "CLEF 2017", "other"):
+    for left_out in FAMILIES:
         out = {n for n in present if family(n) == left_out}
         if not out or out == present:
             continue

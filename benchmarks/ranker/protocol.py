@@ -96,3 +96,11 @@ def metrics(order: list[str], prepared: Prepared, recall: float = 0.95) -> dict[
     recall10 = sum(1 for p in positions if p <= tenth) / n_included
     atd = 100 * sum(positions) / n_included / n_total
     return {"wss95": wss, "recall10": recall10, "atd": atd, "n_to_95": n_to_target}
+
+
+# The source families that the leave-one-family-out protocols leave out one at a time.
+FAMILIES = ("Cohen 2006", "CLEF 2017", "other")
+
+
+def family(name: str) -> str:
+    return "Cohen 2006" if name.startswith("cohen2006") else "CLEF 2017" if name.startswith("clef2017") else "other"
