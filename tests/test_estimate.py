@@ -211,7 +211,14 @@ def test_the_predictive_quantile_counts_the_uncertainty_of_the_rate():
         head = labels[:400]
         for predictive in covered:
             estimate = estimate_recall(
-                head, 2000, family="hyperbolic", quantile=0.9, min_screened=0.0, window=1.0, predictive=predictive
+                head,
+                2000,
+                family="hyperbolic",
+                quantile=0.9,
+                min_screened=0.0,
+                window=1.0,
+                fall_test=0.05,
+                predictive=predictive,
             )
             covered[predictive] += estimate.estimated_relevant >= 15
     assert covered[False] / 300 < 0.6 and covered[True] / 300 > 0.75
