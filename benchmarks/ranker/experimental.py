@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import norm as sparse_norm
+from sklearn.linear_model import LogisticRegression
 
 from slrflow.errors import ModelError
 from slrflow.ranking.balancers import BALANCERS, Balanced
+from slrflow.ranking.classifiers import CLASSIFIERS, Logistic, LogisticMiniLM, _standardise
 from slrflow.ranking.dense_features import TfidfMiniLMOnnx
 from slrflow.ranking.features import FEATURE_EXTRACTORS, Tfidf
 from slrflow.ranking.model import DEFAULT_MODEL, RankingModel
@@ -162,3 +164,63 @@ class TfidfMiniLMOnnx128(TfidfMiniLMOnnx):
 
     name = "tfidf_minilm_onnx128"
     max_tokens = 128
+
+
+@CLASSIFIERS.register
+class LogisticMiniLMStacked(LogisticMiniLM):
+    """`logistic_minilm` with the embedding block's weight learnt per review by stacking (Wolpert 1992).
+
+    How much a sentence embedding adds to the words differs between reviews (drug names carry a drug review;
+    concepts carry a social-care one). Two-fold cross-fitting gives out-of-fold scores of each block on the
+    training rows; a logistic regression on the two standardised scores gives their relative weight, clipped
+    to [0, `most`]. Below `min_includes` labelled includes the folds are too thin and the prior `weight` is used.
+    """
+
+    name = "logistic_minilm_stacked"
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        weight: float = 0.2,
+        dense: int = 384,
+        random_state: int | None = None,
+        min_includes: int = 10,
+        most: float = 1.0,
+    ) -> None:
+        super().__init__(C=C, weight=weight, dense=dense, random_state=random_state)
+        self.min_includes = min_includes
+        self.most = most
+
+    def fit(self, X, y, sample_weight=None):
+        super().fit(X, y, sample_weight)
+        y = np.asarray(y)
+        self.learnt_weight_ = self.weight
+        if int(y.sum()) < self.min_includes:
+            return self
+        words, vectors = self._blocks(X)
+        weights = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight)
+        rng = np.random.default_rng(self.random_state)
+        fold = np.zeros(len(y), dtype=int)
+        for label in (0, 1):
+            rows = np.flatnonzero(y == label)
+            fold[rng.permutation(rows)[: len(rows) // 2]] = 1
+        out_words, out_vectors = np.zeros(len(y)), np.zeros(len(y))
+        for k in (0, 1):
+            train, test = fold != k, fold == k
+            w = Logistic(C=self.C, random_state=self.random_state).fit(words[train], y[train], weights[train])
+            out_words[test] = w.scores(words[test])
+            v = LogisticRegression(C=self.C, solver="liblinear", random_state=self.random_state)
+            v.fit(vectors[train], y[train], sample_weight=weights[train])
+            out_vectors[test] = v.decision_function(vectors[test])
+        stack = LogisticRegression(C=1.0, solver="liblinear")
+        stack.fit(np.column_stack([_standardise(out_words), _standardise(out_vectors)]), y, sample_weight=weights)
+        b_words, b_vectors = stack.coef_[0]
+        if b_words > 0:
+            self.learnt_weight_ = float(np.clip(b_vectors / b_words, 0.0, self.most))
+        return self
+
+    def scores(self, X):
+        words, vectors = self._scoring_blocks(X)
+        return _standardise(self.words_.scores(words)) + self.learnt_weight_ * _standardise(
+            self.vectors_.decision_function(vectors)
+        )

@@ -361,6 +361,7 @@ CANDIDATES: dict[str, dict] = {
     # The torch-free all-MiniLM-L6-v2 (ONNX Runtime, int8 products), reading 256 or 128 tokens per record.
     "onnx256": {"feature_extractor": "tfidf_minilm_onnx", "classifier": "logistic_minilm"},
     "onnx128": {"feature_extractor": "tfidf_minilm_onnx128", "classifier": "logistic_minilm"},
+    "onnx256_stacked": {"feature_extractor": "tfidf_minilm_onnx", "classifier": "logistic_minilm_stacked"},
     "onnx256_w01": {
         "feature_extractor": "tfidf_minilm_onnx",
         "classifier": "logistic_minilm",
