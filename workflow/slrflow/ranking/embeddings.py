@@ -162,7 +162,8 @@ def quantized_model(source: Path, cache_dir: Path) -> Path:
     import onnxruntime
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    target = cache_dir / f"all-minilm-l6-v2-int8-dynamic-{ONNX_MODEL_SHA256[:12]}-ort{onnxruntime.__version__}.onnx"
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+    target = cache_dir / f"{source.stem}-int8-dynamic-{digest}-ort{onnxruntime.__version__}.onnx"
     if target.is_file():
         return target
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -199,6 +200,7 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
     """
 
     label = "all-MiniLM-L6-v2 (ONNX, int8)"
+    output = "last_hidden_state"  # the model's output with one vector per token
 
     def __init__(self, cache_dir: str | Path | None = None, max_tokens: int = 256, threads: int = 0) -> None:
         super().__init__(cache_dir, batch_size=1)
@@ -213,7 +215,7 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
             import onnxruntime
             from tokenizers import Tokenizer
 
-            source, tokenizer_file = onnx_model_files()
+            source, tokenizer_file = self.model_files()
             tokenizer = Tokenizer.from_file(str(tokenizer_file))
             tokenizer.no_padding()
             tokenizer.enable_truncation(max_length=self.max_tokens)
@@ -229,6 +231,9 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
             self._tokenizer = tokenizer
         return self._model
 
+    def model_files(self) -> tuple[Path, Path]:
+        return onnx_model_files()
+
     def _encode(self, texts: list[str]) -> np.ndarray:
         session = self._load()
         assert self._tokenizer is not None  # loaded with the session
@@ -241,7 +246,8 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
                 "attention_mask": np.ones_like(tokens),
                 "token_type_ids": np.zeros_like(tokens),
             }
-            pooled = session.run(None, feeds)[0][0].mean(axis=0)  # releases the GIL: other texts run meanwhile
+            feeds = {item.name: feeds[item.name] for item in session.get_inputs()}
+            pooled = session.run([self.output], feeds)[0][0].mean(axis=0)  # releases the GIL: other texts run meanwhile
             return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
