@@ -248,6 +248,7 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
         session = self._load()
         assert self._tokenizer is not None  # loaded with the session
         encodings = self._tokenizer.encode_batch(texts)
+        inputs = {item.name for item in session.get_inputs()}  # not every export takes token_type_ids
 
         def embed_one(ids: list[int]) -> np.ndarray:
             tokens = np.asarray([ids], dtype=np.int64)
@@ -256,7 +257,7 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
                 "attention_mask": np.ones_like(tokens),
                 "token_type_ids": np.zeros_like(tokens),
             }
-            feeds = {item.name: feeds[item.name] for item in session.get_inputs()}
+            feeds = {name: value for name, value in feeds.items() if name in inputs}
             pooled = session.run([self.output], feeds)[0][0].mean(axis=0)  # releases the GIL: other texts run meanwhile
             return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
