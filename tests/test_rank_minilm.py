@@ -205,3 +205,50 @@ def test_two_processes_deriving_the_int8_model_at_once_both_get_a_whole_file(onn
         Path(derived).read_bytes()
         == embeddings.quantized_model(embeddings.onnx_model_files()[0], tmp_path / "b").read_bytes()
     )
+
+
+def _last_hidden_states(model_bytes: bytes, texts: list[str]) -> list[np.ndarray]:
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(embeddings.onnx_model_files()[1]))
+    tokenizer.enable_truncation(max_length=256)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = onnxruntime.InferenceSession(model_bytes, sess_options=options, providers=["CPUExecutionProvider"])
+    wanted = {item.name for item in session.get_inputs()}
+    states = []
+    for encoding in tokenizer.encode_batch(texts):
+        ids = np.asarray([encoding.ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+        states.append(session.run(["last_hidden_state"], {k: v for k, v in feeds.items() if k in wanted})[0])
+    return states
+
+
+def test_removing_the_attention_mask_leaves_unpadded_outputs_the_same_to_the_bit(onnx_extra):
+    import onnx
+
+    source = onnx.load(embeddings.onnx_model_files()[0])
+    before = _last_hidden_states(source.SerializeToString(), ONNX_TEXTS)
+    stripped = embeddings.without_padding_mask(onnx.load(embeddings.onnx_model_files()[0]))
+    operators = {node.op_type for node in stripped.graph.node}
+    assert {"IsNaN", "Where"}.isdisjoint(operators)  # the NaN guards and the additive mask are gone
+    assert "attention_mask" not in {name for node in stripped.graph.node for name in node.input}
+    assert len(stripped.graph.node) < len(source.graph.node)
+    after = _last_hidden_states(stripped.SerializeToString(), ONNX_TEXTS)
+    assert all(np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+
+
+def test_a_graph_without_the_mask_patterns_is_left_as_it_is():
+    onnx = pytest.importorskip("onnx")
+    from onnx import helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Softmax", ["x"], ["y"]), helper.make_node("Add", ["y", "x"], ["z"])],
+        "plain",
+        [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("z", onnx.TensorProto.FLOAT, [1, 4])],
+    )
+    model = helper.make_model(graph)
+    before = model.SerializeToString()
+    assert embeddings.without_padding_mask(model).SerializeToString() == before

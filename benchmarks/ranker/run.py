@@ -3,6 +3,8 @@
     python benchmarks/ranker/run.py                       # both tools, every dataset, seeds 1 2 3
     python benchmarks/ranker/run.py --tool slrflow        # re-run slrflow only; ASReview orders are cached
     python benchmarks/ranker/run.py --report-only         # tables from cached orders
+    python benchmarks/ranker/run.py --tool slrflow --peer-rows benchmarks/ranker/results.csv   # no cached
+        # ASReview orders here: its per-run rows come from an earlier results file instead
 
 ASReview is installed by this script into benchmarks/ranker/.venv-asreview (version ASREVIEW_VERSION below).
 Both tools are run as command-line programs on the same shuffled file with the same two priors and seed; the
@@ -163,7 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument("--model", choices=list(MODELS), default="default", help="slrflow's ranking model")
     parser.add_argument("--output", type=Path, help="default: results.csv, or results_<model>.csv")
+    parser.add_argument(
+        "--peer-rows",
+        type=Path,
+        help="ASReview's per-run rows from an earlier results CSV, used where its orders are not cached: its order "
+        "depends only on the shuffled file, the priors and the seed, which protocol.py fixes",
+    )
     args = parser.parse_args(argv)
+    peer_rows = read_peer_rows(args.peer_rows) if args.peer_rows else {}
     suffix = "" if args.model == "default" else f"_{args.model}"
     output = args.output or HERE / f"results{suffix}.csv"
 
@@ -184,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
                     else:
                         cached = run_asreview(prepared, seed)
                     save_order(tool, name, seed, args.model, *cached)
+                if cached is None and tool == "asreview" and (name, seed) in peer_rows:
+                    rows.append(peer_rows[name, seed])
+                    continue
                 if cached is None:
                     continue
                 order, wall = cached
@@ -207,6 +219,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.half == "all" and not args.datasets and not args.output:
         update_readme(report, marker=f"ranking{suffix.replace('_', '-')}")
     return 0
+
+
+def read_peer_rows(path: Path) -> dict[tuple[str, int], dict]:
+    """(dataset, seed) -> ASReview's row of a results CSV, numbers as numbers."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["tool"] == "asreview"]
+    text = {"dataset", "half", "tool"}
+    typed = [
+        {
+            k: v if k in text else (int(v) if k in ("seed", "records", "included") else float(v))
+            for k, v in row.items()
+            if v
+        }
+        for row in rows
+    ]
+    return {(row["dataset"], row["seed"]): row for row in typed}
 
 
 def write_csv(path: Path, rows: list[dict]) -> None:

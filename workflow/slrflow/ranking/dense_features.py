@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import scipy.sparse as sp
 
-from slrflow.ranking.embeddings import OnnxMiniLMEmbedder
+from slrflow.ranking.embeddings import ONNX_RUNTIME_RECIPE, OnnxMiniLMEmbedder
 from slrflow.ranking.features import FEATURE_EXTRACTORS, TfidfMiniLM
 
 __all__ = ["TfidfMiniLMOnnx"]
@@ -23,6 +23,11 @@ class TfidfMiniLMOnnx(TfidfMiniLM):
 
     name = "tfidf_minilm_onnx"
     max_tokens = 256
+
+    @property
+    def embedding(self) -> str:
+        """Which vectors the features read: part of the ranking model's identity."""
+        return f"all-MiniLM-L6-v2 onnx {ONNX_RUNTIME_RECIPE} {self.max_tokens} tokens"
 
     def _with_embedding(self, matrix: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
         vectors = OnnxMiniLMEmbedder(self.cache_dir, self.max_tokens).embed(self._check(texts))

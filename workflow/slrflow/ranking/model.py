@@ -19,6 +19,7 @@ from slrflow import __version__
 from slrflow.errors import ModelError
 from slrflow.ranking.balancers import BALANCERS, Balancer
 from slrflow.ranking.classifiers import CLASSIFIERS, Classifier
+from slrflow.ranking.embeddings import onnxruntime_version
 from slrflow.ranking.features import FEATURE_EXTRACTORS, FeatureExtractor, TfidfMiniLM
 from slrflow.ranking.queriers import QUERIERS, Querier
 
@@ -70,6 +71,7 @@ def library_versions() -> dict[str, str]:
         "scikit-learn": sklearn.__version__,
         "numpy": np.__version__,
         "scipy": scipy.__version__,
+        "onnxruntime": onnxruntime_version(),  # runs the default model's embedding
     }
 
 
@@ -174,7 +176,7 @@ class RankingModel(BaseEstimator):
             "querier": self.build_querier(),
         }
         return {
-            **{role: {"name": part.name, "params": _jsonable(part.get_params())} for role, part in parts.items()},
+            **{role: _described(part) for role, part in parts.items()},
             "retrain_growth": self.retrain_growth,
             "pseudo_negatives": self.pseudo_negatives,
             "random_state": self.random_state,
@@ -189,6 +191,13 @@ class RankingModel(BaseEstimator):
                 part["params"].pop("random_state", None)
         digest = hashlib.sha1(json.dumps(described, sort_keys=True).encode()).hexdigest()[:8]
         return f"{self.classifier}+{self.feature_extractor}+{self.querier}@{digest}"
+
+
+def _described(part: FeatureExtractor | Classifier | Balancer | Querier) -> dict[str, Any]:
+    described = {"name": part.name, "params": _jsonable(part.get_params())}
+    if getattr(part, "embedding", ""):  # vectors from a model and runtime: a different one ranks differently
+        described["embedding"] = part.embedding
+    return described
 
 
 def _jsonable(value: Any) -> Any:
