@@ -83,7 +83,7 @@ def run_asreview(prepared: Prepared, seed: int, screen_all: bool = False) -> tup
 
 
 def run_slrflow(
-    prepared: Prepared, seed: int, screen_all: bool = False, model: str = "default"
+    prepared: Prepared, seed: int, screen_all: bool = False, model: str = "default", cache: Path = EMBEDDING_CACHE
 ) -> tuple[list[str], float]:
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "order.csv"
@@ -93,7 +93,7 @@ def run_slrflow(
         command += ["--seed", str(seed), "--output", str(output)] + (["--all"] if screen_all else [])
         command += MODELS[model]
         start = time.perf_counter()
-        subprocess.run(command, check=True, env=os.environ | {"SLRFLOW_CACHE": str(EMBEDDING_CACHE)})
+        subprocess.run(command, check=True, env=os.environ | {"SLRFLOW_CACHE": str(cache)})
         wall = time.perf_counter() - start
         with open(output, encoding="utf-8", newline="") as handle:
             order = [row["record_id"] for row in csv.DictReader(handle)]
