@@ -252,3 +252,19 @@ def test_a_graph_without_the_mask_patterns_is_left_as_it_is():
     model = helper.make_model(graph)
     before = model.SerializeToString()
     assert embeddings.without_padding_mask(model).SerializeToString() == before
+
+
+def test_the_derived_model_drops_the_mask_only_when_a_probe_proves_it_changes_nothing(
+    onnx_extra, tmp_path, monkeypatch
+):
+    import onnx
+
+    source, _ = embeddings.onnx_model_files()
+    derived = embeddings.quantized_model(source, tmp_path / "checked")
+    assert "IsNaN" not in {node.op_type for node in onnx.load(derived).graph.node}
+    assert embeddings._same_outputs(source.read_bytes(), source.read_bytes())
+    assert not embeddings._same_outputs(source.read_bytes(), derived.read_bytes())  # int8 products differ
+
+    monkeypatch.setattr(embeddings, "_same_outputs", lambda model, other: False)
+    kept = embeddings.quantized_model(source, tmp_path / "refused")
+    assert "IsNaN" in {node.op_type for node in onnx.load(kept).graph.node}
