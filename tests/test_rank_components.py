@@ -17,7 +17,7 @@ from slrflow.ranking.stopping import STOPPERS
 
 # Components that need an optional extra have their own tests (test_rank_minilm.py).
 TFIDF_EXTRACTORS = [name for name in FEATURE_EXTRACTORS.names() if not name.startswith("tfidf_minilm")]
-SPARSE_CLASSIFIERS = [name for name in CLASSIFIERS.names() if name != "logistic_minilm"]
+SPARSE_CLASSIFIERS = [name for name in CLASSIFIERS.names() if not name.startswith("logistic_minilm")]
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ import scipy.sparse as sp
 
 from slrflow.cli import main
 from slrflow.errors import ModelError
-from slrflow.ranking import embeddings
-from slrflow.ranking.classifiers import LogisticMiniLM
+from slrflow.ranking import classifiers, embeddings
+from slrflow.ranking.classifiers import LogisticMiniLM, LogisticMiniLMRankFused
 from slrflow.ranking.embeddings import DIMENSIONS, MiniLMEmbedder, OnnxMiniLMEmbedder
 
 TEXTS = [
@@ -91,11 +91,46 @@ def test_simulation_is_byte_identical_cold_and_warm(extractor, request, fixtures
     )
 
 
-def test_minilm_classifier_needs_minilm_features():
+@pytest.mark.parametrize("classifier", ["logistic_minilm", "logistic_minilm_rrf"])
+def test_minilm_classifier_needs_minilm_features(classifier):
     from slrflow.ranking.model import RankingModel
 
     with pytest.raises(ModelError, match="tfidf_minilm"):
-        RankingModel(feature_extractor="tfidf", classifier="logistic_minilm").check()
+        RankingModel(feature_extractor="tfidf", classifier=classifier).check()
+
+
+def _two_blocks(n: int = 80, seed: int = 0) -> tuple[sp.csr_matrix, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = (np.arange(n) % 5 == 0).astype(int)
+    words = sp.random(n, 50, density=0.2, random_state=seed, format="csr") + sp.csr_matrix(np.outer(y, np.eye(50)[0]))
+    vectors = rng.normal(size=(n, DIMENSIONS)) + np.outer(y, np.ones(DIMENSIONS)) * 0.3
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return sp.hstack([words, sp.csr_matrix(vectors)], format="csr"), y
+
+
+def test_rank_fusion_scores_are_reciprocal_ranks_of_the_two_blocks():
+    X, y = _two_blocks()
+    fused = LogisticMiniLMRankFused(random_state=0).fit(X, y)
+    words, vectors = fused._blocks(X)
+    by_words = np.argsort(np.argsort(-fused.words_.scores(words), kind="stable"), kind="stable") + 1
+    by_vectors = np.argsort(np.argsort(-fused.vectors_.decision_function(vectors), kind="stable"), kind="stable") + 1
+    expected = 1 / (60 + by_words) + 0.5 / (60 + by_vectors)
+    assert np.allclose(fused.scores(X), expected)
+    both_first = np.flatnonzero((by_words == 1) | (by_vectors == 1))
+    assert np.argmax(fused.scores(X)) in both_first  # the top of either list is the top of the fusion
+
+
+def test_rank_fusion_depends_on_ranks_only(monkeypatch):
+    X, y = _two_blocks(seed=1)
+    fused = LogisticMiniLMRankFused(random_state=0).fit(X, y)
+    before = fused.scores(X)
+    plain = fused.vectors_.decision_function
+    monkeypatch.setattr(fused.vectors_, "decision_function", lambda v: np.exp(3 * plain(v)) - 7)  # rises with it
+    assert np.array_equal(fused.scores(X), before)
+
+
+def test_equal_scores_are_ranked_by_position():
+    assert classifiers._ranks(np.array([0.5, 0.9, 0.5, 0.9])).tolist() == [3, 1, 4, 2]
 
 
 def test_features_are_a_tfidf_block_then_an_embedding_block(embeddings_extra, labelled_texts, tmp_path):

@@ -7,6 +7,9 @@ measured on the tuning half (README "Ranking", tune.csv) and rejected:
                               pseudo_taper_basis), pseudo_weight; with none of them set it is RankingModel
     balanced_power            Balanced with the ratio adapted to the labelled balance (`power`)
     tfidf_title               TF-IDF with the title's vector added (`title_weight`)
+    logistic_minilm_stacked   the embedding block's weight learnt per review by stacking
+    logistic_minilm_dense_c   the embedding block with its own regularisation (`dense_C`)
+    tfidf_minilm_onnx128, tfidf_minilm_l3   128 tokens; the 3-layer paraphrase-MiniLM-L3-v2
 
 (tune.py registers its other candidates, which need optional packages, itself.)
 """
@@ -258,3 +261,31 @@ class TfidfMiniLML3(TfidfMiniLMOnnx):
     def _with_embedding(self, matrix, texts):
         vectors = OnnxMiniLML3Embedder(self.cache_dir).embed(self._check(texts))
         return sp.hstack([matrix, sp.csr_matrix(vectors)], format="csr")
+
+
+@CLASSIFIERS.register
+class LogisticMiniLMDenseC(LogisticMiniLM):
+    """`logistic_minilm` with its own regularisation for the embedding block (`dense_C`): the 384 unit-length
+    columns carry far less norm per record than the sparse TF-IDF row, so the C that suits the words need not
+    suit them."""
+
+    name = "logistic_minilm_dense_c"
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        weight: float = 0.2,
+        dense: int = 384,
+        random_state: int | None = None,
+        dense_C: float = 1.0,
+    ) -> None:
+        super().__init__(C=C, weight=weight, dense=dense, random_state=random_state)
+        self.dense_C = dense_C
+
+    def fit(self, X, y, sample_weight=None):
+        y = self._check(X, y)
+        words, vectors = self._blocks(X)
+        self.words_ = Logistic(C=self.C, random_state=self.random_state).fit(words, y, sample_weight)
+        self.vectors_ = LogisticRegression(C=self.dense_C, solver="liblinear", random_state=self.random_state)
+        self.vectors_.fit(vectors, y, sample_weight=sample_weight)
+        return self

@@ -373,6 +373,27 @@ CANDIDATES: dict[str, dict] = {
         "classifier": "logistic_minilm",
         "classifier_params": {"weight": 0.3},
     },
+    # Issue 16, last round: the blocks' rankings fused by reciprocal rank; the embedding block's own C.
+    "onnx256_rrf02": {
+        "feature_extractor": "tfidf_minilm_onnx",
+        "classifier": "logistic_minilm_rrf",
+        "classifier_params": {"weight": 0.2},
+    },
+    "onnx256_rrf05": {
+        "feature_extractor": "tfidf_minilm_onnx",
+        "classifier": "logistic_minilm_rrf",
+        "classifier_params": {"weight": 0.5},
+    },
+    "onnx256_densec01": {
+        "feature_extractor": "tfidf_minilm_onnx",
+        "classifier": "logistic_minilm_dense_c",
+        "classifier_params": {"dense_C": 0.1},
+    },
+    "onnx256_densec10": {
+        "feature_extractor": "tfidf_minilm_onnx",
+        "classifier": "logistic_minilm_dense_c",
+        "classifier_params": {"dense_C": 10.0},
+    },
 }
 
 

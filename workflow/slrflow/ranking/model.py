@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator
 from slrflow import __version__
 from slrflow.errors import ModelError
 from slrflow.ranking.balancers import BALANCERS, Balancer
-from slrflow.ranking.classifiers import CLASSIFIERS, Classifier
+from slrflow.ranking.classifiers import CLASSIFIERS, Classifier, LogisticMiniLM
 from slrflow.ranking.embeddings import onnxruntime_version
 from slrflow.ranking.features import FEATURE_EXTRACTORS, FeatureExtractor, TfidfMiniLM
 from slrflow.ranking.queriers import QUERIERS, Querier
@@ -26,14 +26,15 @@ from slrflow.ranking.queriers import QUERIERS, Querier
 __all__ = ["DEFAULT_MODEL", "FORMER_IDENTITIES", "RankingModel", "library_versions"]
 
 # Chosen on the shared benchmark datasets (benchmarks/ranker/choose.py, benchmarks/README.md "Ranking") and fixed
-# for every review: word uni+bigram TF-IDF with logistic regression, plus 0.2 times a second logistic regression on
-# the all-MiniLM-L6-v2 sentence embedding (ONNX Runtime, no torch), includes weighted 10:1 against excludes in
+# for every review: word uni+bigram TF-IDF with logistic regression, and a second logistic regression on the
+# all-MiniLM-L6-v2 sentence embedding (ONNX Runtime, no torch), their rankings fused by reciprocal rank with the
+# embedding's weighted 0.5, includes weighted 10:1 against excludes in
 # total, 100 random unlabelled records as presumed excludes at each training, highest score first. Options that
 # were measured and rejected live with the benchmark (benchmarks/ranker/experimental.py), not here.
 DEFAULT_MODEL: dict[str, Any] = {
     "feature_extractor": "tfidf_minilm_onnx",
     "feature_params": {},
-    "classifier": "logistic_minilm",
+    "classifier": "logistic_minilm_rrf",
     "classifier_params": {},
     "balancer": "balanced",
     "balancer_params": {},  # Balanced's own default: ratio 10
@@ -142,9 +143,9 @@ class RankingModel(BaseEstimator):
         if not (isinstance(self.pseudo_negatives, int) and self.pseudo_negatives >= 0):
             raise ModelError(f"pseudo_negatives must be a whole number >= 0, not {self.pseudo_negatives!r}")
         features = self.build_features()
-        if self.classifier == "logistic_minilm" and not isinstance(features, TfidfMiniLM):
-            raise ModelError("the logistic_minilm classifier needs the tfidf_minilm(_onnx) feature extractor")
-        self.build_classifier()
+        classifier = self.build_classifier()
+        if isinstance(classifier, LogisticMiniLM) and not isinstance(features, TfidfMiniLM):
+            raise ModelError(f"the {self.classifier} classifier needs the tfidf_minilm(_onnx) feature extractor")
         self.build_balancer()
         self.build_querier()
         return self
