@@ -254,9 +254,7 @@ def _last_hidden_states(model_bytes: bytes, texts: list[str]) -> list[np.ndarray
     wanted = {item.name for item in session.get_inputs()}
     states = []
     for encoding in tokenizer.encode_batch(texts):
-        ids = np.asarray([encoding.ids], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-        states.append(session.run(["last_hidden_state"], {k: v for k, v in feeds.items() if k in wanted})[0])
+        states.append(session.run(["last_hidden_state"], embeddings.unpadded_feeds(encoding.ids, wanted))[0])
     return states
 
 

@@ -282,10 +282,5 @@ class LogisticMiniLMDenseC(LogisticMiniLM):
         super().__init__(C=C, weight=weight, dense=dense, random_state=random_state)
         self.dense_C = dense_C
 
-    def fit(self, X, y, sample_weight=None):
-        y = self._check(X, y)
-        words, vectors = self._blocks(X)
-        self.words_ = Logistic(C=self.C, random_state=self.random_state).fit(words, y, sample_weight)
-        self.vectors_ = LogisticRegression(C=self.dense_C, solver="liblinear", random_state=self.random_state)
-        self.vectors_.fit(vectors, y, sample_weight=sample_weight)
-        return self
+    def _embedding_model(self) -> LogisticRegression:
+        return LogisticRegression(C=self.dense_C, solver="liblinear", random_state=self.random_state)

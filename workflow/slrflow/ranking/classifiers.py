@@ -228,10 +228,12 @@ class LogisticMiniLM(Classifier):
         y = self._check(X, y)
         words, vectors = self._blocks(X)
         self.words_ = Logistic(C=self.C, random_state=self.random_state).fit(words, y, sample_weight)
-        # liblinear in the primal: few columns, many rows; 5-10x faster here than lbfgs, which kept the app waiting
-        self.vectors_ = LogisticRegression(C=self.C, solver="liblinear", random_state=self.random_state)
-        self.vectors_.fit(vectors, y, sample_weight=sample_weight)
+        self.vectors_ = self._embedding_model().fit(vectors, y, sample_weight=sample_weight)
         return self
+
+    def _embedding_model(self) -> LogisticRegression:
+        # liblinear in the primal: few columns, many rows; 5-10x faster here than lbfgs, which kept the app waiting
+        return LogisticRegression(C=self.C, solver="liblinear", random_state=self.random_state)
 
     def scores(self, X: sp.spmatrix) -> np.ndarray:
         words, vectors = self._scoring_blocks(X)

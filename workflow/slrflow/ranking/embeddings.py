@@ -274,6 +274,14 @@ def without_padding_mask(model):
     return model
 
 
+def unpadded_feeds(ids: Sequence[int], wanted: set[str]) -> dict[str, np.ndarray]:
+    """The model's inputs for one text run alone: its word-piece ids, every token attended, one segment (only
+    the inputs in `wanted`, since not every export takes token_type_ids or, once stripped, attention_mask)."""
+    tokens = np.asarray([ids], dtype=np.int64)
+    feeds = {"input_ids": tokens, "attention_mask": np.ones_like(tokens), "token_type_ids": np.zeros_like(tokens)}
+    return {name: value for name, value in feeds.items() if name in wanted}
+
+
 def _same_outputs(model: bytes, other: bytes, tokens: int = 48) -> bool:
     """Whether two models give bit-identical outputs for one unpadded probe input (word-piece ids, all attended)."""
     import onnxruntime
@@ -283,9 +291,8 @@ def _same_outputs(model: bytes, other: bytes, tokens: int = 48) -> bool:
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
         session = onnxruntime.InferenceSession(candidate, sess_options=options, providers=["CPUExecutionProvider"])
-        ids = np.arange(1000, 1000 + tokens, dtype=np.int64)[None, :]
-        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-        outputs.append(session.run(None, {i.name: feeds[i.name] for i in session.get_inputs() if i.name in feeds}))
+        wanted = {item.name for item in session.get_inputs()}
+        outputs.append(session.run(None, unpadded_feeds(range(1000, 1000 + tokens), wanted)))
     return all(np.array_equal(a, b) for a, b in zip(*outputs, strict=True))
 
 
@@ -352,13 +359,7 @@ class OnnxMiniLMEmbedder(CachedEmbedder):
         inputs = {item.name for item in session.get_inputs()}  # not every export takes token_type_ids
 
         def embed_one(ids: list[int]) -> np.ndarray:
-            tokens = np.asarray([ids], dtype=np.int64)
-            feeds = {
-                "input_ids": tokens,
-                "attention_mask": np.ones_like(tokens),
-                "token_type_ids": np.zeros_like(tokens),
-            }
-            feeds = {name: value for name, value in feeds.items() if name in inputs}
+            feeds = unpadded_feeds(ids, inputs)
             pooled = session.run([self.output], feeds)[0][0].mean(axis=0)  # releases the GIL: other texts run meanwhile
             return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
