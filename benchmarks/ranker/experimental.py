@@ -10,6 +10,7 @@ measured on the tuning half (README "Ranking", tune.csv) and rejected:
     logistic_minilm_stacked   the embedding block's weight learnt per review by stacking
     logistic_minilm_dense_c   the embedding block with its own regularisation (`dense_C`)
     tfidf_minilm_onnx128, tfidf_minilm_l3   128 tokens; the 3-layer paraphrase-MiniLM-L3-v2
+    logistic_minilm_rrf_equated (with tfidf_minilm_onnx_titled)   title-only records' scores equated to full ones
 
 (tune.py registers its other candidates, which need optional packages, itself.)
 """
@@ -28,7 +29,14 @@ from sklearn.linear_model import LogisticRegression
 
 from slrflow.errors import ModelError
 from slrflow.ranking.balancers import BALANCERS, Balanced
-from slrflow.ranking.classifiers import CLASSIFIERS, Logistic, LogisticMiniLM, _standardise
+from slrflow.ranking.classifiers import (
+    CLASSIFIERS,
+    Logistic,
+    LogisticMiniLM,
+    LogisticMiniLMRankFused,
+    _ranks,
+    _standardise,
+)
 from slrflow.ranking.dense_features import TfidfMiniLMOnnx
 from slrflow.ranking.embeddings import OnnxMiniLMEmbedder, onnx_model_files
 from slrflow.ranking.features import FEATURE_EXTRACTORS, Tfidf
@@ -284,3 +292,96 @@ class LogisticMiniLMDenseC(LogisticMiniLM):
 
     def _embedding_model(self) -> LogisticRegression:
         return LogisticRegression(C=self.dense_C, solver="liblinear", random_state=self.random_state)
+
+
+def equate(scores: np.ndarray, bridge_from: np.ndarray, bridge_to: np.ndarray) -> np.ndarray:
+    """Equipercentile equating: each score is put at the quantile of `bridge_to` that matches its percentile among
+    `bridge_from`, where both come from the same records (measured on two scales)."""
+    source = np.sort(bridge_from)
+    share = np.searchsorted(source, scores, side="right") / len(source)
+    return np.quantile(bridge_to, share)
+
+
+@FEATURE_EXTRACTORS.register
+class TfidfMiniLMOnnxTitled(TfidfMiniLMOnnx):
+    """For `logistic_minilm_rrf_equated`: [TF-IDF of the record | TF-IDF of its title (first line) | 1 if the record
+    has more than a title | (with `dense_titles`) the title's embedding | the record's embedding]."""
+
+    name = "tfidf_minilm_onnx_titled"
+
+    def __init__(self, cache_dir: str | None = None, dense_titles: bool = False) -> None:
+        super().__init__(cache_dir)
+        self.dense_titles = dense_titles
+
+    def _with_embedding(self, matrix: sp.csr_matrix, texts) -> sp.csr_matrix:
+        texts = self._check(texts)
+        titles = [text.split("\n", 1)[0] for text in texts]
+        fuller = sp.csr_matrix(np.array([[1.0 if "\n" in text.strip() else 0.0] for text in texts]))
+        blocks = [matrix, Tfidf.transform(self, titles), fuller]
+        embedder = OnnxMiniLMEmbedder(self.cache_dir, self.max_tokens)
+        if self.dense_titles:
+            blocks.append(sp.csr_matrix(embedder.embed(titles)))
+        blocks.append(sp.csr_matrix(embedder.embed(texts)))
+        return sp.hstack(blocks, format="csr")
+
+
+@CLASSIFIERS.register
+class LogisticMiniLMRankFusedEquated(LogisticMiniLMRankFused):
+    """`logistic_minilm_rrf` where a title-only record's score in each block is equated to the scale of full
+    records: its score on the title alone is placed at the percentile that full records' title-alone scores give
+    it, then read off full records' own scores at that percentile. A title carries fewer terms than a title and
+    abstract, so the raw scores of the two kinds of record are not on one scale; the full records, scored both
+    ways, are the bridge. Needs `tfidf_minilm_onnx_titled` features (with `dense_titles` for the embedding block)."""
+
+    name = "logistic_minilm_rrf_equated"
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        weight: float = 0.5,
+        dense: int = 384,
+        random_state: int | None = None,
+        k: int = 60,
+        dense_titles: bool = False,
+    ) -> None:
+        super().__init__(C=C, weight=weight, dense=dense, random_state=random_state, k=k)
+        self.dense_titles = dense_titles
+
+    def _parts(self, X):
+        cached = getattr(self, "_parts_cache", None)
+        if cached is not None and cached[0] is X:
+            return cached[1]
+        X = sp.csr_matrix(X)
+        vectors, rest = X[:, -self.dense :].toarray(), X[:, : -self.dense]
+        title_vectors = None
+        if self.dense_titles:
+            title_vectors, rest = rest[:, -self.dense :].toarray(), rest[:, : -self.dense]
+        fuller = rest[:, -1].toarray().ravel() > 0
+        rest = rest[:, :-1]
+        width = rest.shape[1] // 2
+        parts = (rest[:, :width], rest[:, width:], fuller, vectors, title_vectors)
+        self._parts_cache = (X, parts)
+        return parts
+
+    def fit(self, X, y, sample_weight=None):
+        y = self._check(X, y)
+        words, _, _, vectors, _ = self._parts(X)
+        self.words_ = Logistic(C=self.C, random_state=self.random_state).fit(words, y, sample_weight)
+        self.vectors_ = self._embedding_model().fit(vectors, y, sample_weight=sample_weight)
+        return self
+
+    @staticmethod
+    def _equated(full: np.ndarray, title: np.ndarray, fuller: np.ndarray) -> np.ndarray:
+        if fuller.all() or not fuller.any():
+            return full
+        out = full.copy()
+        out[~fuller] = equate(title[~fuller], title[fuller], full[fuller])
+        return out
+
+    def scores(self, X):
+        words, title_words, fuller, vectors, title_vectors = self._parts(X)
+        word_scores = self._equated(self.words_.scores(words), self.words_.scores(title_words), fuller)
+        vector_scores = self.vectors_.decision_function(vectors)
+        if title_vectors is not None:
+            vector_scores = self._equated(vector_scores, self.vectors_.decision_function(title_vectors), fuller)
+        return 1.0 / (self.k + _ranks(word_scores)) + self.weight / (self.k + _ranks(vector_scores))

@@ -384,6 +384,14 @@ CANDIDATES: dict[str, dict] = {
         "classifier": "logistic_minilm_rrf",
         "classifier_params": {"weight": 0.5},
     },
+    # Title-only records' scores equated to the full records' scale (words only / words and embedding).
+    "onnx256_rrf05_eq": {"feature_extractor": "tfidf_minilm_onnx_titled", "classifier": "logistic_minilm_rrf_equated"},
+    "onnx256_rrf05_eq_dense": {
+        "feature_extractor": "tfidf_minilm_onnx_titled",
+        "feature_params": {"dense_titles": True},
+        "classifier": "logistic_minilm_rrf_equated",
+        "classifier_params": {"dense_titles": True},
+    },
     "onnx256_densec01": {
         "feature_extractor": "tfidf_minilm_onnx",
         "classifier": "logistic_minilm_dense_c",
