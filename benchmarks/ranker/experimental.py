@@ -68,6 +68,7 @@ class ExperimentalRankingModel(RankingModel):
         querier_params: Mapping[str, Any] | None = None,
         retrain_growth: float = DEFAULT_MODEL["retrain_growth"],
         pseudo_negatives: int = DEFAULT_MODEL["pseudo_negatives"],
+        switch_after: int = DEFAULT_MODEL["switch_after"],
         pseudo_fill: bool = False,
         pseudo_pool: float = 1.0,
         pseudo_taper: float = 0.0,
@@ -76,17 +77,18 @@ class ExperimentalRankingModel(RankingModel):
         random_state: int | None = None,
     ) -> None:
         super().__init__(
-            feature_extractor,
-            feature_params,
-            classifier,
-            classifier_params,
-            balancer,
-            balancer_params,
-            querier,
-            querier_params,
-            retrain_growth,
-            pseudo_negatives,
-            random_state,
+            feature_extractor=feature_extractor,
+            feature_params=feature_params,
+            classifier=classifier,
+            classifier_params=classifier_params,
+            balancer=balancer,
+            balancer_params=balancer_params,
+            querier=querier,
+            querier_params=querier_params,
+            retrain_growth=retrain_growth,
+            pseudo_negatives=pseudo_negatives,
+            switch_after=switch_after,
+            random_state=random_state,
         )
         self.pseudo_fill = pseudo_fill
         self.pseudo_pool = pseudo_pool
@@ -334,6 +336,7 @@ class LogisticMiniLMRankFusedEquated(LogisticMiniLMRankFused):
     ways, are the bridge. Needs `tfidf_minilm_onnx_titled` features (with `dense_titles` for the embedding block)."""
 
     name = "logistic_minilm_rrf_equated"
+    views = ()  # its blocks are not `logistic_minilm`'s: no switching
 
     def __init__(
         self,

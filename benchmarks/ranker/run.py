@@ -39,15 +39,17 @@ ASREVIEW_VENV = HERE / f".venv-asreview-{ASREVIEW_VERSION}"
 SLRFLOW = REPO / ".venv" / "bin" / "slrflow"
 SEEDS = (1, 2, 3)
 TOOLS = ("slrflow", "asreview")
-# slrflow's ranking models: the default (TF-IDF plus all-MiniLM-L6-v2 on ONNX Runtime, rankings fused), TF-IDF
-# alone (the default until issue 16), the default with scores added instead, and TF-IDF plus all-MiniLM-L6-v2 on
-# torch (slrflow[embeddings]).
+# slrflow's ranking models: the default (TF-IDF plus all-MiniLM-L6-v2 on ONNX Runtime, rankings fused, the tail
+# switch), TF-IDF alone (the default until issue 16), the earlier dense defaults, and TF-IDF plus all-MiniLM-L6-v2
+# on torch (slrflow[embeddings]).
 MODELS = {
     "default": [],
     "tfidf": ["--feature-extractor", "tfidf", "--classifier", "logistic"],
     # The default before its blocks' rankings were fused: standardised scores added, the embedding's weighted 0.2.
-    "zsum": ["--classifier", "logistic_minilm"],
-    "minilm": ["--feature-extractor", "tfidf_minilm", "--classifier", "logistic_minilm"],
+    "zsum": ["--classifier", "logistic_minilm", "--switch-after", "0"],
+    # The default before the tail switch (RankingModel.switch_after).
+    "rrf": ["--switch-after", "0"],
+    "minilm": ["--feature-extractor", "tfidf_minilm", "--classifier", "logistic_minilm", "--switch-after", "0"],
 }
 EMBEDDING_CACHE = WORK / "embeddings"  # SLRFLOW_CACHE for the runs; embed_minilm.py can fill it beforehand
 

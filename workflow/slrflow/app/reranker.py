@@ -88,10 +88,15 @@ class SessionRanker:
 
     def describe(self) -> str:
         session = self._session
-        return f"{session.model.identity()} ({session.mode.replace('_', ' ')})"
+        mode = session.mode.replace("_", " ")
+        if session.proposing_by != "model":
+            mode += f"; {session.excludes_in_a_row} excludes in a row: proposing by {session.proposing_by} alone"
+        return f"{session.model.identity()} ({mode})"
 
-    def rank(self, labels: Mapping[int, int]) -> np.ndarray:
-        from slrflow.ranking.session import UNLABELLED
+    def rank(self, labels: Mapping[int, int], screened: Sequence[int] = ()) -> np.ndarray:
+        """The record positions in the order to screen, after learning `labels`; `screened` is the labels in
+        screening order (Labels.screened), which says how many excludes in a row the queue has just shown."""
+        from slrflow.ranking.session import UNLABELLED, excludes_in_a_row
 
         session = self._session
         forgotten = [i for i in self._labels if i not in labels]
@@ -107,6 +112,7 @@ class SessionRanker:
         if changed:
             session.record_decisions(changed)
         self._labels = dict(labels)
+        session.excludes_in_a_row = excludes_in_a_row(screened)
         unlabelled = session.labels == UNLABELLED
         # Labelled records go last so that a record whose label the queue does not know yet (an undo that the
         # next round will tell the session) is still found in the order.
@@ -182,7 +188,7 @@ class Reranker:
                 labels = self._snapshot()
                 if broken:
                     raise ModelError(broken)
-                order = self._model.rank(labels.train)
+                order = self._model.rank(labels.train, labels.screened)
                 stopping = self._stopper(labels.screened, len(order)) if self._stopper else None
                 self._current = Ranking(
                     order=order,

@@ -28,6 +28,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--feature-extractor", help="a feature extractor from the ranking registry (default: the default model's)"
     )
+    parser.add_argument(
+        "--switch-after",
+        type=int,
+        metavar="N",
+        help="after N excludes in a row, propose by each of the model's views in turn; 0: never (default: the default model's)",
+    )
     return parser
 
 

@@ -36,12 +36,19 @@ CLASSIFIERS: Registry[Classifier] = Registry("classifier")
 
 class Classifier(BaseEstimator):
     name: ClassVar[str] = ""
+    # A classifier made of models that each rank the records alone names them here and gives their scores in
+    # `view_scores`; the session can then propose by one view alone (RankingModel.switch_after).
+    views: ClassVar[tuple[str, ...]] = ()
 
     def fit(self, X: sp.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> Classifier:
         raise NotImplementedError
 
     def scores(self, X: sp.spmatrix) -> np.ndarray:
         raise NotImplementedError
+
+    def view_scores(self, X: sp.spmatrix) -> list[np.ndarray]:
+        """Each view's own scores, in the order of `views` (none for a classifier that is one model)."""
+        return []
 
     @staticmethod
     def _check(X: sp.spmatrix, y: np.ndarray) -> np.ndarray:
@@ -204,6 +211,7 @@ class LogisticMiniLM(Classifier):
     """
 
     name = "logistic_minilm"
+    views = ("words", "embedding")
 
     def __init__(self, C: float = 1.0, weight: float = 0.2, dense: int = 384, random_state: int | None = None) -> None:
         self.C = C
@@ -235,11 +243,13 @@ class LogisticMiniLM(Classifier):
         # liblinear in the primal: few columns, many rows; 5-10x faster here than lbfgs, which kept the app waiting
         return LogisticRegression(C=self.C, solver="liblinear", random_state=self.random_state)
 
-    def scores(self, X: sp.spmatrix) -> np.ndarray:
+    def view_scores(self, X: sp.spmatrix) -> list[np.ndarray]:
         words, vectors = self._scoring_blocks(X)
-        return _standardise(self.words_.scores(words)) + self.weight * _standardise(
-            self.vectors_.decision_function(vectors)
-        )
+        return [self.words_.scores(words), self.vectors_.decision_function(vectors)]
+
+    def scores(self, X: sp.spmatrix) -> np.ndarray:
+        by_words, by_embedding = self.view_scores(X)
+        return _standardise(by_words) + self.weight * _standardise(by_embedding)
 
 
 @CLASSIFIERS.register
@@ -263,10 +273,8 @@ class LogisticMiniLMRankFused(LogisticMiniLM):
         self.k = k
 
     def scores(self, X: sp.spmatrix) -> np.ndarray:
-        words, vectors = self._scoring_blocks(X)
-        return 1.0 / (self.k + _ranks(self.words_.scores(words))) + self.weight / (
-            self.k + _ranks(self.vectors_.decision_function(vectors))
-        )
+        by_words, by_embedding = self.view_scores(X)
+        return 1.0 / (self.k + _ranks(by_words)) + self.weight / (self.k + _ranks(by_embedding))
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:

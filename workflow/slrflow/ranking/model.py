@@ -29,7 +29,8 @@ __all__ = ["DEFAULT_MODEL", "FORMER_IDENTITIES", "RankingModel", "library_versio
 # for every review: word uni+bigram TF-IDF with logistic regression, and a second logistic regression on the
 # all-MiniLM-L6-v2 sentence embedding (ONNX Runtime, no torch), their rankings fused by reciprocal rank with the
 # embedding's weighted 0.5, includes weighted 10:1 against excludes in
-# total, 100 random unlabelled records as presumed excludes at each training, highest score first. Options that
+# total, 100 random unlabelled records as presumed excludes at each training, highest score first, and after 50
+# excludes in a row the words' and the embedding's own rankings in turn until the next include. Options that
 # were measured and rejected live with the benchmark (benchmarks/ranker/experimental.py), not here.
 DEFAULT_MODEL: dict[str, Any] = {
     "feature_extractor": "tfidf_minilm_onnx",
@@ -42,6 +43,7 @@ DEFAULT_MODEL: dict[str, Any] = {
     "querier_params": {},
     "retrain_growth": 0.1,
     "pseudo_negatives": 100,
+    "switch_after": 50,
 }
 
 
@@ -89,6 +91,13 @@ class RankingModel(BaseEstimator):
     this teaches the classifier what ordinary records look like while only a handful are labelled. The draw
     depends on random_state and the number of labelled records only (`presumed_excludes`; the benchmark's
     experimental model overrides it to try other draws).
+
+    switch_after: once this many excludes in a row have been screened, the records are proposed by each of the
+    classifier's views alone in turn (for the default model: the words' ranking, then the embedding's, one record
+    each), until the next include brings back the combined ranking. A model that has stopped finding includes
+    can miss those that one view alone ranks high; switching models after a run of excludes is the idea of
+    Teijema et al. (2023) and of the SAFE procedure (Boetje and van de Schoot 2024), which switches after 50.
+    0 never switches; a classifier with no views (one model) is not affected.
     """
 
     def __init__(
@@ -103,6 +112,7 @@ class RankingModel(BaseEstimator):
         querier_params: Mapping[str, Any] | None = None,
         retrain_growth: float = DEFAULT_MODEL["retrain_growth"],
         pseudo_negatives: int = DEFAULT_MODEL["pseudo_negatives"],
+        switch_after: int = DEFAULT_MODEL["switch_after"],
         random_state: int | None = None,
     ) -> None:
         self.feature_extractor = feature_extractor
@@ -115,6 +125,7 @@ class RankingModel(BaseEstimator):
         self.querier_params = querier_params
         self.retrain_growth = retrain_growth
         self.pseudo_negatives = pseudo_negatives
+        self.switch_after = switch_after
         self.random_state = random_state
 
     def _seeded(self, registry: Any, name: str, params: Mapping[str, Any] | None) -> Any:
@@ -142,6 +153,8 @@ class RankingModel(BaseEstimator):
             raise ModelError(f"retrain_growth must be >= 0, not {self.retrain_growth}")
         if not (isinstance(self.pseudo_negatives, int) and self.pseudo_negatives >= 0):
             raise ModelError(f"pseudo_negatives must be a whole number >= 0, not {self.pseudo_negatives!r}")
+        if not (isinstance(self.switch_after, int) and self.switch_after >= 0):
+            raise ModelError(f"switch_after must be a whole number >= 0, not {self.switch_after!r}")
         features = self.build_features()
         classifier = self.build_classifier()
         if isinstance(classifier, LogisticMiniLM) and not isinstance(features, TfidfMiniLM):
@@ -170,18 +183,22 @@ class RankingModel(BaseEstimator):
 
     def description(self) -> dict[str, Any]:
         """Every component with its full parameters, as JSON-ready data."""
+        classifier = self.build_classifier()
         parts: dict[str, FeatureExtractor | Classifier | Balancer | Querier] = {
             "feature_extractor": self.build_features(),
-            "classifier": self.build_classifier(),
+            "classifier": classifier,
             "balancer": self.build_balancer(),
             "querier": self.build_querier(),
         }
-        return {
+        described = {
             **{role: _described(part) for role, part in parts.items()},
             "retrain_growth": self.retrain_growth,
             "pseudo_negatives": self.pseudo_negatives,
             "random_state": self.random_state,
         }
+        if self.switch_after and classifier.views:  # where it cannot act, identities stay as they were
+            described["switch_after"] = self.switch_after
+        return described
 
     def identity(self) -> str:
         """A short id that changes whenever any component or parameter does, e.g. 'logistic_svm+...@1a2b3c4d'."""

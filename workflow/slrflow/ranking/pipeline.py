@@ -20,7 +20,7 @@ import numpy as np
 from slrflow.errors import ModelError
 from slrflow.ranking.estimate import estimate_recall
 from slrflow.ranking.model import RankingModel, library_versions
-from slrflow.ranking.session import ScreeningSession
+from slrflow.ranking.session import ScreeningSession, excludes_in_a_row
 from slrflow.ranking.stopping import BuscarStopper, StoppingState
 from slrflow.screening.state import STUDY_STATUSES
 
@@ -103,6 +103,9 @@ def rank_review(
         }
         for rank, i in enumerate(by_score, start=1)
     ]
+    order = decision_order(record_ids, status_of, first_decided_at)
+    progress = [STOPPING_LABEL[status_of[rid]] for rid in order]
+    session.excludes_in_a_row = excludes_in_a_row(progress)  # the decisions were told in record order
     pending = np.array([status_of[rid] == "pending" for rid in record_ids])
     queue_order = session.order(pending)
     queue = []
@@ -116,8 +119,6 @@ def rank_review(
                 **{k: record.get(k, "") for k in ("title", "authors", "year", "journal", "doi", "abstract")},
             }
         )
-    order = decision_order(record_ids, status_of, first_decided_at)
-    progress = [STOPPING_LABEL[status_of[rid]] for rid in order]
     stopper = BuscarStopper(recall_target=recall_target, confidence=confidence)
     figures = stopping_figures(stopper, progress, len(record_ids))
     stop_at = stopper.first_stop(progress, len(record_ids), every=max(1, len(progress) // 200))

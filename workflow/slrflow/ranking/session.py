@@ -7,7 +7,9 @@
 
 Features are extracted once, from every record's text (no labels involved). Until both an include and an
 exclude are labelled there is nothing to learn from, so records are ranked by TF-IDF cosine similarity to the
-review question (`query`) and to the includes found so far; `mode` says which of the two is in use.
+review question (`query`) and to the includes found so far; `mode` says which of the two is in use. After a run
+of excludes (RankingModel.switch_after) the queue follows each of the classifier's views alone in turn until the
+next include; `proposing_by` says whose ranking it follows.
 """
 
 from __future__ import annotations
@@ -21,7 +23,18 @@ from slrflow.errors import ModelError
 from slrflow.ranking.features import record_text
 from slrflow.ranking.model import FORMER_IDENTITIES, RankingModel
 
-__all__ = ["ScreeningSession"]
+__all__ = ["ScreeningSession", "excludes_in_a_row"]
+
+
+def excludes_in_a_row(labels: Sequence[int]) -> int:
+    """How many excludes (0) end a sequence of labels in screening order: the run since the last include."""
+    run = 0
+    for label in reversed(labels):
+        if label:
+            break
+        run += 1
+    return run
+
 
 UNLABELLED = -1
 
@@ -51,6 +64,10 @@ class ScreeningSession:
         self._querier = self.model.build_querier()
         self.labels = np.full(len(self.record_ids), UNLABELLED, dtype=np.int8)
         self.history: list[tuple[str, int]] = []
+        # Counted from the decisions in the order they are told; a caller that tells them in another order (a
+        # review's decisions, read back from its logs) sets it from the screening order (`excludes_in_a_row`).
+        self.excludes_in_a_row = 0
+        self._view_scores: tuple[int, list[np.ndarray]] | None = None
         self.n_fits = 0
         self._n_at_last_fit = 0
         self._new_since_fit = 0
@@ -91,6 +108,7 @@ class ScreeningSession:
             raise ModelError(f"label must be 1 (include) or 0 (exclude), not {label!r}")
         self.labels[index] = label
         self.history.append((record_id, int(label)))
+        self.excludes_in_a_row = 0 if label else self.excludes_in_a_row + 1
         self._new_since_fit += 1
         self._include_since_fit |= label == 1
         self._update()
@@ -103,6 +121,7 @@ class ScreeningSession:
                 raise ModelError(f"label of {record_id} must be 1 or 0, not {label!r}")
             self.labels[index] = label
             self.history.append((record_id, int(label)))
+            self.excludes_in_a_row = 0 if label else self.excludes_in_a_row + 1
         if decisions:
             self._new_since_fit += len(decisions)
             self._include_since_fit |= any(label == 1 for _, label in decisions)
@@ -118,18 +137,24 @@ class ScreeningSession:
             return "query_similarity"
         return "input_order"
 
+    @property
+    def proposing_by(self) -> str:
+        """Whose ranking the queue follows now: 'model', or one of the classifier's views after a run of
+        `switch_after` excludes (RankingModel)."""
+        view = self._view()
+        return "model" if view is None else self._classifier.views[view]
+
     def ranking(self) -> list[str]:
         """The unlabelled record ids, the one to screen first first."""
-        order = self._querier.order(self.scores, self.labels == UNLABELLED, self.n_labelled)
-        return [self.record_ids[i] for i in order]
+        return [self.record_ids[i] for i in self.order(self.labels == UNLABELLED)]
 
     def order(self, candidates: np.ndarray) -> np.ndarray:
         """Positions of the records where the boolean mask `candidates` is True, in the querier's order."""
-        return self._querier.order(self.scores, candidates, self.n_labelled)
+        return self._querier.order(self._proposal_scores(), candidates, self.n_labelled)
 
     def next_record(self) -> str | None:
         """The record to screen next, or None when every record is labelled."""
-        order = self._querier.order(self.scores, self.labels == UNLABELLED, self.n_labelled)
+        order = self.order(self.labels == UNLABELLED)
         return self.record_ids[int(order[0])] if len(order) else None
 
     @property
@@ -152,6 +177,8 @@ class ScreeningSession:
             "model": identity,
             "same_rankings_as": [FORMER_IDENTITIES[identity]] if identity in FORMER_IDENTITIES else [],
             "mode": self.mode,
+            "proposing_by": self.proposing_by,
+            "excludes_in_a_row": self.excludes_in_a_row,
             "components": self.model.description(),
             "seed": self.model.random_state,
             "training_counts": self.training_counts(),
@@ -195,6 +222,21 @@ class ScreeningSession:
         self._n_at_last_fit = int(labelled.sum())
         self._new_since_fit = 0
         self._include_since_fit = False
+
+    def _view(self) -> int | None:
+        """Which view proposes now (an index into the classifier's views), or None for the model itself."""
+        views, switch_after = self._classifier.views, self.model.switch_after
+        if not (self._fitted and views and switch_after and self.excludes_in_a_row >= switch_after):
+            return None
+        return (self.excludes_in_a_row - switch_after) % len(views)
+
+    def _proposal_scores(self) -> np.ndarray:
+        view = self._view()
+        if view is None:
+            return self.scores
+        if self._view_scores is None or self._view_scores[0] != self.n_fits:  # once per training
+            self._view_scores = (self.n_fits, self._classifier.view_scores(self.features))
+        return self._view_scores[1][view]
 
     def _similarity_scores(self) -> np.ndarray:
         """Cosine similarity to the query plus the centroid of the includes so far (zeros if neither exists)."""

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 __all__ = ["COMPONENT_KEYS", "build_model", "build_stopper", "model_components", "query_text", "ranking_seed"]
 
-# The keys of config `ranking` that name a registered component of the ranking model.
-COMPONENT_KEYS: tuple[str, ...] = ("classifier", "feature_extractor")
+# The keys of config `ranking` that set the ranking model: components by registered name, and the tail switch.
+COMPONENT_KEYS: tuple[str, ...] = ("classifier", "feature_extractor", "switch_after")
 
 
 def query_text(config: Mapping[str, Any]) -> str:
@@ -27,9 +27,9 @@ def query_text(config: Mapping[str, Any]) -> str:
 
 
 def model_components(ranking: Mapping[str, Any]) -> dict[str, Any]:
-    """The components a config `ranking` section names (classifier, feature_extractor); absent or empty ones are
-    the default model's."""
-    return {name: ranking[name] for name in COMPONENT_KEYS if ranking.get(name)}
+    """The model settings a config `ranking` section gives (COMPONENT_KEYS); absent or empty ones are the default
+    model's (0 is a setting: switch_after 0 switches never)."""
+    return {name: ranking[name] for name in COMPONENT_KEYS if ranking.get(name) not in (None, "")}
 
 
 def ranking_seed(config: Mapping[str, Any]) -> int:
