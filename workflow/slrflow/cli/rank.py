@@ -50,7 +50,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--switch-after",
         type=int,
         metavar="N",
-        help="after N excludes in a row, propose by each of the model's views in turn; 0: never (default: the default model's)",
+        help="after N excludes in a row, propose by each of the model's views in turn; 0: never (default: 50)",
     )
     parser.add_argument(
         "--recall-target", type=float, help="recall to be claimed (default: config stopping.recall_target, or 0.95)"
