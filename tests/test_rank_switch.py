@@ -115,3 +115,15 @@ def test_the_app_counts_the_run_from_the_screening_order_it_is_given(rows, onnx_
     assert ranker.describe().endswith("(classifier; 3 excludes in a row: proposing by words alone)")
     assert ids[int(after_excludes[0])] == _best_by(ranker._session, "words")
     assert sorted(after_include.tolist()) == sorted(after_excludes.tolist()) == list(range(len(ids)))
+
+
+def test_the_command_lines_state_the_default_they_get():
+    import argparse
+
+    from slrflow.cli import rank, simulate
+    from slrflow.ranking.model import DEFAULT_MODEL
+
+    for command in (rank, simulate):
+        parser = command.add_parser(argparse.ArgumentParser().add_subparsers())
+        (option,) = [a for a in parser._actions if "--switch-after" in a.option_strings]
+        assert option.default is None and f"(default: {DEFAULT_MODEL['switch_after']})" in option.help
