@@ -87,7 +87,7 @@ def test_early_on_the_estimate_says_not_enough_screened_yet(tmp_path: Path, shar
 
 
 def test_the_workflows_stopping_file_is_shown_in_the_same_words_until_the_app_trains(tmp_path: Path) -> None:
-    records = [{"record_id": f"r{i:02d}", "title": f"Trial {i}", "abstract": ""} for i in range(20)]
+    records = [{"record_id": f"r{i:02d}", "title": f"Trial {i}", "abstract": ""} for i in range(12)]
     statuses = {"r00": "include", "r01": "exclude", "r02": "include"}
     result = rank_review(records, statuses, query="trial", seed=1)
     stopping_json = tmp_path / "results" / "screening" / "stopping.json"
@@ -129,7 +129,7 @@ def test_the_claim_in_words() -> None:
     ],
 )
 def test_the_estimate_in_words(more: int, relevant: int, ending: str) -> None:
-    estimate = estimate_recall([1, 0, 0, 1], 40).to_dict() | {
+    estimate = estimate_recall([1, 0, 0, 1], 16).to_dict() | {
         "more_to_screen_for_target": more,
         "estimated_relevant": relevant,
         "estimated_recall": 0.8,
