@@ -127,3 +127,29 @@ def test_the_command_lines_state_the_default_they_get():
         parser = command.add_parser(argparse.ArgumentParser().add_subparsers())
         (option,) = [a for a in parser._actions if "--switch-after" in a.option_strings]
         assert option.default is None and f"(default: {DEFAULT_MODEL['switch_after']})" in option.help
+
+
+def test_a_reviews_config_sets_the_switch_and_zero_turns_it_off():
+    from slrflow.screening.model import build_model, model_components
+
+    assert build_model({"ranking": {"switch_after": 0}}).switch_after == 0
+    assert build_model({"ranking": {"switch_after": 80}}).switch_after == 80
+    assert build_model({"ranking": {}}).switch_after == RankingModel().switch_after
+    assert model_components({"switch_after": None, "classifier": ""}) == {}
+
+
+def test_the_config_schema_takes_a_whole_number_of_excludes(repo):
+    import copy
+
+    import yaml
+
+    from slrflow.config import validate_config
+
+    config = yaml.safe_load((repo / "config" / "config.yaml").read_text(encoding="utf-8"))
+    good = copy.deepcopy(config)
+    good.setdefault("ranking", {})["switch_after"] = 0
+    assert validate_config(good)["ranking"]["switch_after"] == 0
+    for bad in (-1, 2.5):
+        config.setdefault("ranking", {})["switch_after"] = bad
+        with pytest.raises(Exception, match="switch_after"):
+            validate_config(copy.deepcopy(config))
