@@ -9,7 +9,7 @@ import importlib.util
 
 import pytest
 
-from slrflow.errors import ModelError
+from slrflow.errors import ConfigError, ModelError
 from slrflow.ranking.features import record_text
 from slrflow.ranking.model import RankingModel
 from slrflow.ranking.pipeline import rank_review
@@ -151,5 +151,5 @@ def test_the_config_schema_takes_a_whole_number_of_excludes(repo):
     assert validate_config(good)["ranking"]["switch_after"] == 0
     for bad in (-1, 2.5):
         config.setdefault("ranking", {})["switch_after"] = bad
-        with pytest.raises(Exception, match="switch_after"):
+        with pytest.raises(ConfigError, match="switch_after"):
             validate_config(copy.deepcopy(config))
