@@ -86,6 +86,18 @@ def main() -> int:
             session.next_record()
             rows.append({"labelled": session.n_labelled, "retrained": True, "seconds": time.perf_counter() - start})
             break
+    # The tail switch (RankingModel.switch_after): screen on until a run of excludes makes the queue follow one
+    # view; its first proposal after a training scores the two blocks once more, on top of any retraining.
+    for _ in range(args.records if session.model.switch_after else 0):
+        if session.proposing_by != "model":
+            break
+        rid = session.next_record()
+        session.record_decision(rid, label_of[rid])
+    switched = []
+    if session.proposing_by != "model":
+        start = time.perf_counter()
+        session.next_record()
+        switched.append(time.perf_counter() - start)
     retrained = [r["seconds"] for r in rows if r["retrained"]]
     plain = [r["seconds"] for r in rows if not r["retrained"]]
     suffix = "" if args.model == "default" else f"_{args.model}"
@@ -97,7 +109,11 @@ def main() -> int:
     print(f"model {session.model.identity()}; {args.records} records; features {session.features.shape}")
     print("| step | n | median s | max s |\n| --- | --- | --- | --- |")
     print(f"| session start (features, once) | 1 | {setup:.2f} | {setup:.2f} |")
-    for label, values in (("decision with retraining + re-rank", retrained), ("decision without retraining", plain)):
+    for label, values in (
+        ("decision with retraining + re-rank", retrained),
+        ("decision without retraining", plain),
+        ("first proposal by one view after a run of excludes (added to the decision)", switched),
+    ):
         if values:
             print(f"| {label} | {len(values)} | {statistics.median(values):.3f} | {max(values):.3f} |")
     return 0
