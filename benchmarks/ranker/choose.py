@@ -2,7 +2,8 @@
 
     python benchmarks/ranker/run.py --model tfidf --seeds 1 2 3 4 5            # TF-IDF alone, and ASReview
     python benchmarks/ranker/run.py --tool slrflow --seeds 1 2 3 4 5           # the default (dense) model
-    python benchmarks/ranker/choose.py tfidf default                           # the tables below
+    python benchmarks/ranker/run.py --tool slrflow --model rrf --seeds 1 2 3 4 5   # and zsum: earlier defaults
+    python benchmarks/ranker/choose.py tfidf zsum rrf default                  # the tables below
 
 Reads run.py's per-run results (results.csv for the default model, results_<model>.csv for the others; each
 holds ASReview's runs on the same files, priors and seeds). The rule, fixed before any held-out result was seen:

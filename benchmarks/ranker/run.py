@@ -338,11 +338,11 @@ def update_readme(text: str, marker: str = "ranking") -> None:
     current = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
     start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     block = f"{start}\n{text}{end}"
-    if start in current and end in current:
-        head, rest = current.split(start, 1)
-        new = head + block + rest.split(end, 1)[1]
-    else:
-        new = current.rstrip("\n") + "\n\n## Ranking\n\n" + block + "\n"
+    if start not in current or end not in current:  # a model without a table of its own there: results_*.md only
+        print(f"benchmarks/README.md has no {marker} block; the table is in the results .md file")
+        return
+    head, rest = current.split(start, 1)
+    new = head + block + rest.split(end, 1)[1]
     tmp = readme.with_suffix(".md.tmp")
     tmp.write_text(new, encoding="utf-8")
     os.replace(tmp, readme)
