@@ -366,12 +366,9 @@ class LogisticMiniLMRankFusedEquated(LogisticMiniLMRankFused):
         self._parts_cache = (X, parts)
         return parts
 
-    def fit(self, X, y, sample_weight=None):
-        y = self._check(X, y)
+    def _blocks(self, X):  # what `logistic_minilm` trains on: the record's words and its embedding
         words, _, _, vectors, _ = self._parts(X)
-        self.words_ = Logistic(C=self.C, random_state=self.random_state).fit(words, y, sample_weight)
-        self.vectors_ = self._embedding_model().fit(vectors, y, sample_weight=sample_weight)
-        return self
+        return words, vectors
 
     @staticmethod
     def _equated(full: np.ndarray, title: np.ndarray, fuller: np.ndarray) -> np.ndarray:
