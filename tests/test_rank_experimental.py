@@ -169,3 +169,24 @@ def test_equated_fusion_moves_only_title_only_records(corpus, tmp_path):
     moved = equated._equated(raw, equated.words_.scores(titles), fuller)
     assert np.array_equal(moved[fuller], raw[fuller]) and moved[5] != raw[5]
     assert moved[fuller].min() <= moved[5] <= moved[fuller].max()
+
+
+def test_nearest_view_gives_a_second_group_of_includes_its_own_neighbourhood():
+    rng = np.random.default_rng(0)
+    words = rng.random((40, 5))
+    group_a, group_b = np.eye(4)[0], np.eye(4)[1]
+    vectors = np.tile(np.eye(4)[2], (40, 1)) + 0.05 * rng.random((40, 4))
+    vectors[:6] = group_a + 0.05 * rng.random((6, 4))  # five labelled includes and one unlabelled, group a
+    vectors[6:8] = group_b + 0.05 * rng.random((2, 4))  # one labelled include and one unlabelled, group b
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    X = np.hstack([words, vectors])
+    y = np.zeros(40, dtype=int)
+    y[[0, 1, 2, 3, 4, 6]] = 1
+    model = CLASSIFIERS.create("logistic_minilm_rrf_nearest", dense=4, random_state=0).fit(X, y)
+    nearest = model.view_scores(X)[2]
+    assert np.allclose(nearest, (vectors @ vectors[y == 1].T).max(axis=1))
+    unlabelled = np.flatnonzero(y == 0)
+    top_two = unlabelled[np.argsort(-nearest[unlabelled])[:2]]
+    assert set(top_two) == {5, 7}  # each group's unlabelled record, though group b has one labelled include
+    fused = CLASSIFIERS.create("logistic_minilm_rrf", dense=4, random_state=0).fit(X, y)
+    assert np.array_equal(model.scores(X), fused.scores(X))  # the fused ranking is the default's

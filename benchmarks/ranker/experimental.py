@@ -385,3 +385,32 @@ class LogisticMiniLMRankFusedEquated(LogisticMiniLMRankFused):
         if title_vectors is not None:
             vector_scores = self._equated(vector_scores, self.vectors_.decision_function(title_vectors), fuller)
         return 1.0 / (self.k + _ranks(word_scores)) + self.weight / (self.k + _ranks(vector_scores))
+
+
+@CLASSIFIERS.register
+class LogisticMiniLMRankFusedNearest(LogisticMiniLMRankFused):
+    """`logistic_minilm_rrf` with a third view for the tail switch: each record's highest cosine similarity, in
+    the embedding, to any include labelled so far. A review's includes are often several groups (interventions,
+    populations, designs); one linear model per block learns the direction of the groups it has seen most of,
+    while the nearest include gives every group its own neighbourhood. The fused ranking is unchanged; only the
+    records proposed after a run of excludes differ."""
+
+    name = "logistic_minilm_rrf_nearest"
+    views = ("words", "embedding", "nearest")
+
+    def fit(self, X, y, sample_weight=None):
+        super().fit(X, y, sample_weight)
+        _, vectors = self._blocks(X)
+        self.include_vectors_ = vectors[np.asarray(y) == 1]
+        return self
+
+    def view_scores(self, X):
+        by_words, by_embedding = super().view_scores(X)
+        _, vectors = self._scoring_blocks(X)
+        if len(self.include_vectors_) == 0:
+            return [by_words, by_embedding, by_embedding]
+        return [by_words, by_embedding, (vectors @ self.include_vectors_.T).max(axis=1)]
+
+    def scores(self, X):
+        by_words, by_embedding = LogisticMiniLM.view_scores(self, X)
+        return 1.0 / (self.k + _ranks(by_words)) + self.weight / (self.k + _ranks(by_embedding))

@@ -397,6 +397,18 @@ CANDIDATES: dict[str, dict] = {
     # Switching models in the tail: after 50 / 100 excludes in a row, each block's own best record in turn.
     "onnx256_rrf05_switch50": {"switch_after": 50},
     "onnx256_rrf05_switch100": {"switch_after": 100},
+    # After the switch was kept: canonical reciprocal rank fusion (equal weights), and a third view in the tail.
+    "onnx256_rrf10_switch50": {
+        "feature_extractor": "tfidf_minilm_onnx",
+        "classifier": "logistic_minilm_rrf",
+        "classifier_params": {"weight": 1.0},
+        "switch_after": 50,
+    },
+    "onnx256_rrf05_switch50_nearest": {
+        "feature_extractor": "tfidf_minilm_onnx",
+        "classifier": "logistic_minilm_rrf_nearest",
+        "switch_after": 50,
+    },
     "onnx256_densec01": {
         "feature_extractor": "tfidf_minilm_onnx",
         "classifier": "logistic_minilm_dense_c",
