@@ -103,22 +103,14 @@ class ScreeningSession:
 
         This is the call the web app makes after each decision; a changed decision replaces the earlier one.
         """
-        index = self._lookup(record_id)
-        if label not in (0, 1):
-            raise ModelError(f"label must be 1 (include) or 0 (exclude), not {label!r}")
-        self.labels[index] = label
-        self.history.append((record_id, int(label)))
-        self.excludes_in_a_row = 0 if label else self.excludes_in_a_row + 1
-        self._new_since_fit += 1
-        self._include_since_fit |= label == 1
-        self._update()
+        self.record_decisions([(record_id, label)])
 
     def record_decisions(self, decisions: Sequence[tuple[str, int]]) -> None:
         """Record many decisions at once (e.g. from the decision logs) and train once at the end."""
         for record_id, label in decisions:
             index = self._lookup(record_id)
             if label not in (0, 1):
-                raise ModelError(f"label of {record_id} must be 1 or 0, not {label!r}")
+                raise ModelError(f"label of {record_id} must be 1 (include) or 0 (exclude), not {label!r}")
             self.labels[index] = label
             self.history.append((record_id, int(label)))
             self.excludes_in_a_row = 0 if label else self.excludes_in_a_row + 1
